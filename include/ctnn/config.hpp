@@ -1,0 +1,26 @@
+/// @file config.hpp
+/// Library-wide configuration: the default element type, the SIMD target ctnn was compiled for,
+/// and the one macro that lets `-fno-exceptions` users keep assertions out of hot paths.
+#pragma once
+
+#include <cstddef>
+
+// Highway picks its static target from the compiler flags (see README: presets). The kernels are
+// compiled for exactly that target; no runtime dispatch, no -lhwy.
+#include <hwy/highway.h>
+
+namespace ctnn {
+
+/// Name of the SIMD target the kernels were compiled for ("AVX3", "AVX2", "SCALAR", ...).
+/// Print it: a silent SCALAR build is the most common performance mistake.
+inline const char* simd_target_name() {
+  return hwy::TargetName(HWY_STATIC_TARGET);
+}
+
+/// True when the kernels use real vectors (not Highway's one-lane SCALAR target).
+inline constexpr bool simd_is_vectorized = HWY_STATIC_TARGET != HWY_SCALAR;
+
+/// Alignment of every matrix: one cache line, enough for any vector width up to AVX-512.
+inline constexpr std::size_t matrix_alignment = 64;
+
+}  // namespace ctnn

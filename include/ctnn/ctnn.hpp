@@ -1,0 +1,14 @@
+/// @file ctnn.hpp
+/// Everything ctnn offers, in one include.
+#pragma once
+
+#include "ctnn/config.hpp"
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/input.hpp"
+#include "ctnn/layers/layer.hpp"
+#include "ctnn/matrix.hpp"
+#include "ctnn/network.hpp"
+#include "ctnn/operations.hpp"
+#include "ctnn/random.hpp"
+#include "ctnn/shape_error.hpp"

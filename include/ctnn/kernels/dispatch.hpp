@@ -1,0 +1,86 @@
+/// @file kernels/dispatch.hpp
+/// The one place that chooses between the SIMD and the scalar kernels: the scalar loops inside
+/// constant expressions (Highway is not constexpr), the SIMD kernels at run time.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "ctnn/kernels/scalar.hpp"
+#include "ctnn/kernels/simd.hpp"
+
+namespace ctnn::kernels {
+
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
+  if (std::is_constant_evaluated())
+    scalar::gemm<M, K, N>(a, b, bias, c);
+  else
+    simd::gemm<M, K, N>(a, b, bias, c);
+}
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm_tn(const T* a, const T* g, T* c) {
+  if (std::is_constant_evaluated())
+    scalar::gemm_tn<M, K, N>(a, g, c);
+  else
+    simd::gemm_tn<M, K, N>(a, g, c);
+}
+template <std::size_t M, std::size_t N, std::size_t K, class T>
+constexpr void gemm_nt(const T* g, const T* w, T* c) {
+  if (std::is_constant_evaluated())
+    scalar::gemm_nt<M, N, K>(g, w, c);
+  else
+    simd::gemm_nt<M, N, K>(g, w, c);
+}
+template <std::size_t M, std::size_t N, class T>
+constexpr void column_sums(const T* g, T* out) {
+  if (std::is_constant_evaluated())
+    scalar::column_sums<M, N>(g, out);
+  else
+    simd::column_sums<M, N>(g, out);
+}
+template <std::size_t M, std::size_t N, class T>
+constexpr void add_row(const T* row, T* m) {
+  if (std::is_constant_evaluated())
+    scalar::add_row<M, N>(row, m);
+  else
+    simd::add_row<M, N>(row, m);
+}
+template <std::size_t M, std::size_t N, class T>
+constexpr void softmax_rows(const T* z, T* s) {
+  if (std::is_constant_evaluated())
+    scalar::softmax_rows<M, N>(z, s);
+  else
+    simd::softmax_rows<M, N>(z, s);
+}
+template <std::size_t M, std::size_t N, class T>
+constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
+  if (std::is_constant_evaluated())
+    scalar::softmax_backward_rows<M, N>(s, da, dz);
+  else
+    simd::softmax_backward_rows<M, N>(s, da, dz);
+}
+
+// Element-wise kernels over N elements share one shape: (inputs..., output).
+#define CTNN_ELEMENTWISE(name)            \
+  template <std::size_t N, class... Args> \
+  constexpr void name(Args... args) {     \
+    if (std::is_constant_evaluated())     \
+      scalar::name<N>(args...);           \
+    else                                  \
+      simd::name<N>(args...);             \
+  }
+CTNN_ELEMENTWISE(add)
+CTNN_ELEMENTWISE(sub)
+CTNN_ELEMENTWISE(mul)
+CTNN_ELEMENTWISE(scale)
+CTNN_ELEMENTWISE(axpy)
+CTNN_ELEMENTWISE(relu)
+CTNN_ELEMENTWISE(sigmoid)
+CTNN_ELEMENTWISE(tanh)
+CTNN_ELEMENTWISE(relu_backward)
+CTNN_ELEMENTWISE(sigmoid_backward)
+CTNN_ELEMENTWISE(tanh_backward)
+#undef CTNN_ELEMENTWISE
+
+}  // namespace ctnn::kernels

@@ -1,0 +1,139 @@
+/// @file kernels/scalar.hpp
+/// Plain-loop kernels: the path taken inside constant expressions, and the baseline the SIMD
+/// kernels are benchmarked against. Same signatures and layouts as kernels/simd.hpp:
+/// every matrix is row-major, element [i, j] of an (R, C)-shaped array at index i * C + j.
+#pragma once
+
+#include <cstddef>
+
+#include "ctnn/detail/math.hpp"
+
+namespace ctnn::kernels::scalar {
+
+/// c (M, N) = a (M, K) * b (K, N), plus `bias` (1, N) on every row when bias is not null.
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
+  for (std::size_t i = 0; i < M; ++i) {
+    for (std::size_t j = 0; j < N; ++j) c[i * N + j] = bias ? bias[j] : T(0);
+    for (std::size_t k = 0; k < K; ++k) {
+      const T aik = a[i * K + k];
+      for (std::size_t j = 0; j < N; ++j) c[i * N + j] += aik * b[k * N + j];
+    }
+  }
+}
+
+/// c (K, N) = a (M, K)^T * g (M, N): the weight gradient A^T G.
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm_tn(const T* a, const T* g, T* c) {
+  for (std::size_t j = 0; j < K * N; ++j) c[j] = T(0);
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t k = 0; k < K; ++k) {
+      const T aik = a[i * K + k];
+      for (std::size_t j = 0; j < N; ++j) c[k * N + j] += aik * g[i * N + j];
+    }
+}
+
+/// c (M, K) = g (M, N) * w (K, N)^T: the input gradient G W^T.
+template <std::size_t M, std::size_t N, std::size_t K, class T>
+constexpr void gemm_nt(const T* g, const T* w, T* c) {
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t k = 0; k < K; ++k) {
+      T s = T(0);
+      for (std::size_t j = 0; j < N; ++j) s += g[i * N + j] * w[k * N + j];
+      c[i * K + k] = s;
+    }
+}
+
+/// out (1, N) = 1^T g (M, N): column sums, the bias gradient.
+template <std::size_t M, std::size_t N, class T>
+constexpr void column_sums(const T* g, T* out) {
+  for (std::size_t j = 0; j < N; ++j) out[j] = T(0);
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) out[j] += g[i * N + j];
+}
+
+template <std::size_t N, class T>
+constexpr void add(const T* x, const T* y, T* out) {
+  for (std::size_t i = 0; i < N; ++i) out[i] = x[i] + y[i];
+}
+template <std::size_t N, class T>
+constexpr void sub(const T* x, const T* y, T* out) {
+  for (std::size_t i = 0; i < N; ++i) out[i] = x[i] - y[i];
+}
+template <std::size_t N, class T>
+constexpr void mul(const T* x, const T* y, T* out) {
+  for (std::size_t i = 0; i < N; ++i) out[i] = x[i] * y[i];
+}
+template <std::size_t N, class T>
+constexpr void scale(T s, const T* x, T* out) {
+  for (std::size_t i = 0; i < N; ++i) out[i] = s * x[i];
+}
+/// y += s x
+template <std::size_t N, class T>
+constexpr void axpy(T s, const T* x, T* y) {
+  for (std::size_t i = 0; i < N; ++i) y[i] += s * x[i];
+}
+
+/// Row-broadcast add: m (M, N) += 1 row (1, N).
+template <std::size_t M, std::size_t N, class T>
+constexpr void add_row(const T* row, T* m) {
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) m[i * N + j] += row[j];
+}
+
+template <std::size_t N, class T>
+constexpr void relu(const T* z, T* a) {
+  for (std::size_t i = 0; i < N; ++i) a[i] = z[i] > T(0) ? z[i] : T(0);
+}
+template <std::size_t N, class T>
+constexpr void sigmoid(const T* z, T* a) {
+  for (std::size_t i = 0; i < N; ++i) a[i] = detail::sigmoid(z[i]);
+}
+template <std::size_t N, class T>
+constexpr void tanh(const T* z, T* a) {
+  for (std::size_t i = 0; i < N; ++i) a[i] = detail::tanh(z[i]);
+}
+
+/// Row-wise softmax of z (M, N), stable: the row maximum is subtracted before exp.
+template <std::size_t M, std::size_t N, class T>
+constexpr void softmax_rows(const T* z, T* s) {
+  for (std::size_t i = 0; i < M; ++i) {
+    const T* zr = z + i * N;
+    T* sr = s + i * N;
+    T m = zr[0];
+    for (std::size_t j = 1; j < N; ++j) m = zr[j] > m ? zr[j] : m;
+    T sum = T(0);
+    for (std::size_t j = 0; j < N; ++j) {
+      sr[j] = detail::exp(zr[j] - m);
+      sum += sr[j];
+    }
+    const T inv = T(1) / sum;
+    for (std::size_t j = 0; j < N; ++j) sr[j] *= inv;
+  }
+}
+
+// Backward of each activation, from its output a and the upstream gradient da: dz = da (.) f'.
+template <std::size_t N, class T>
+constexpr void relu_backward(const T* a, const T* da, T* dz) {
+  // a > 0 exactly when z > 0; f'(0) = 0 as in PyTorch.
+  for (std::size_t i = 0; i < N; ++i) dz[i] = a[i] > T(0) ? da[i] : T(0);
+}
+template <std::size_t N, class T>
+constexpr void sigmoid_backward(const T* a, const T* da, T* dz) {
+  for (std::size_t i = 0; i < N; ++i) dz[i] = da[i] * a[i] * (T(1) - a[i]);
+}
+template <std::size_t N, class T>
+constexpr void tanh_backward(const T* a, const T* da, T* dz) {
+  for (std::size_t i = 0; i < N; ++i) dz[i] = da[i] * (T(1) - a[i] * a[i]);
+}
+/// Softmax Jacobian-vector product per row: dz = s (.) (da - (da . s)).
+template <std::size_t M, std::size_t N, class T>
+constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
+  for (std::size_t i = 0; i < M; ++i) {
+    T dot = T(0);
+    for (std::size_t j = 0; j < N; ++j) dot += da[i * N + j] * s[i * N + j];
+    for (std::size_t j = 0; j < N; ++j) dz[i * N + j] = s[i * N + j] * (da[i * N + j] - dot);
+  }
+}
+
+}  // namespace ctnn::kernels::scalar

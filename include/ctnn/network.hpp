@@ -1,0 +1,332 @@
+/// @file network.hpp
+/// `ctnn::Network<Input<N>, Layers...>`: the network as a type-level list of layers.
+///
+/// Every layer's input and output size, parameter shapes and activation shapes are computed at
+/// compile time from the list; the parameters live inside the network object (no heap, ever).
+/// Layer indices follow the template argument list: Input<N> is layer 0, the first layer after it
+/// is layer 1, as A(0) = X and l = 1..L in MATH.md.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/input.hpp"
+#include "ctnn/layers/layer.hpp"
+#include "ctnn/matrix.hpp"
+#include "ctnn/random.hpp"
+#include "ctnn/shape_error.hpp"
+
+namespace ctnn {
+
+namespace hana = boost::hana;
+
+namespace detail {
+
+/// Stands in for a layer that could not be bound, so that one mistake gives one error.
+template <class T, std::size_t N>
+using placeholder_layer = ActivationLayer<activation::identity, T, N>;
+
+template <class Spec, std::size_t In>
+constexpr bool spec_accepts() {
+  if constexpr (LayerSpec<Spec>)
+    return Spec::template accepts_input<In>;
+  else
+    return false;
+}
+
+/// Output size of Spec fed with In features; a rejected or zero-sized layer keeps In.
+template <class Spec, std::size_t In>
+constexpr std::size_t spec_output_size() {
+  if constexpr (spec_accepts<Spec, In>()) {
+    constexpr std::size_t out = Spec::template output_size<In>;
+    return out > 0 ? out : In;
+  } else {
+    return In;
+  }
+}
+
+template <class Spec, std::size_t In>
+constexpr bool spec_binds() {
+  if constexpr (spec_accepts<Spec, In>())
+    return Spec::template output_size<In> > 0;
+  else
+    return false;
+}
+
+/// The first mistake made by layer Index (Spec, fed In features), or void if there is none.
+template <std::size_t Index, class Spec, std::size_t In>
+constexpr auto layer_error() {
+  using namespace shape_error;
+  using which = layer<Index, Spec>;
+  if constexpr (!LayerSpec<Spec>) {
+    return std::type_identity<not_a_layer_spec<which>>{};
+  } else if constexpr (!Spec::template accepts_input<In>) {
+    if constexpr (requires { Spec::declared_input_size; })
+      return std::type_identity<layer_does_not_fit_the_one_before<
+          which, previous_output_size<In>, declared_input_size<Spec::declared_input_size>>>{};
+    else
+      return std::type_identity<
+          layer_does_not_accept_its_input_size<which, previous_output_size<In>>>{};
+  } else if constexpr (Spec::template output_size<In> == 0) {
+    return std::type_identity<layer_has_zero_outputs<which>>{};
+  } else {
+    return std::type_identity<void>{};
+  }
+}
+
+template <std::size_t In, class... Specs>
+struct size_chain {
+  static constexpr std::array<std::size_t, 1> value{In};
+};
+template <std::size_t In, class Spec, class... Rest>
+struct size_chain<In, Spec, Rest...> {
+  static constexpr auto value = [] {
+    constexpr auto& tail = size_chain<spec_output_size<Spec, In>(), Rest...>::value;
+    std::array<std::size_t, tail.size() + 1> all{In};
+    for (std::size_t i = 0; i < tail.size(); ++i) all[i + 1] = tail[i];
+    return all;
+  }();
+};
+
+template <class T, class Spec, std::size_t In, bool Binds = spec_binds<Spec, In>()>
+struct bind {
+  using type = placeholder_layer<T, In>;
+};
+template <class T, class Spec, std::size_t In>
+struct bind<T, Spec, In, true> {
+  using type = typename Spec::template layer<T, In>;
+};
+
+template <class... Errors>
+struct first_error {
+  using type = void;
+};
+template <class E, class... Rest>
+struct first_error<E, Rest...> {
+  using type = std::conditional_t<std::is_void_v<E>, typename first_error<Rest...>::type, E>;
+};
+
+template <class InputSpec, std::size_t Depth>
+constexpr auto network_error() {
+  using namespace shape_error;
+  if constexpr (!is_input_v<InputSpec>) {
+    return std::type_identity<network_must_start_with_input<given<InputSpec>>>{};
+  } else if constexpr (InputSpec::size == 0) {
+    return std::type_identity<network_input_size_is_zero<InputSpec>>{};
+  } else if constexpr (Depth == 0) {
+    return std::type_identity<network_has_no_layers<network_input_size<InputSpec::size>>>{};
+  } else {
+    return std::type_identity<void>{};
+  }
+}
+
+template <class T, class InputSpec, class... Specs>
+struct network_traits {
+  static constexpr std::size_t input_size = [] {
+    if constexpr (is_input_v<InputSpec>)
+      return InputSpec::size > 0 ? InputSpec::size : 1;
+    else
+      return std::size_t{1};
+  }();
+  static constexpr std::size_t depth = sizeof...(Specs);
+  /// sizes[0] = input features, sizes[i] = output size of layer i.
+  static constexpr auto sizes = size_chain<input_size, Specs...>::value;
+
+  template <std::size_t... I>
+  static auto bound_layers(std::index_sequence<I...>)
+      -> hana::tuple<typename bind<T, Specs, sizes[I]>::type...>;
+  using layers_type = decltype(bound_layers(std::index_sequence_for<Specs...>{}));
+
+  template <std::size_t... I>
+  static auto errors(std::index_sequence<I...>)
+      -> first_error<typename decltype(network_error<InputSpec, depth>())::type,
+                     typename decltype(layer_error<I + 1, Specs, sizes[I]>())::type...>;
+  /// The first mistake in the list, or void.
+  using error = typename decltype(errors(std::index_sequence_for<Specs...>{}))::type;
+};
+
+}  // namespace detail
+
+/// True when Network<Input, Specs...> can be formed: the input is Input<N> with N > 0, there is
+/// at least one layer, and every layer accepts the size before it and has outputs.
+template <class T, class InputSpec, class... Specs>
+concept ValidNetwork =
+    std::is_void_v<typename detail::network_traits<T, InputSpec, Specs...>::error>;
+
+template <class Net, std::size_t B>
+class Workspace;
+
+/// A feed-forward network over element type T (float or double). Use `ctnn::Network<...>` for
+/// float; `ctnn::BasicNetwork<double, ...>` for double.
+template <class T, class InputSpec, class... Specs>
+class BasicNetwork {
+  using traits = detail::network_traits<T, InputSpec, Specs...>;
+  // Report the first shape mistake; the class stays well-formed so that no second error follows.
+  static_assert(
+      detail::shape_check<std::is_void_v<typename traits::error>, typename traits::error>::ok);
+
+ public:
+  using value_type = T;
+  using layers_type = typename traits::layers_type;
+
+  /// Number of layers after the input.
+  static constexpr std::size_t depth = traits::depth;
+  /// size<0> is the number of input features, size<I> the output size of layer I.
+  template <std::size_t I>
+  requires(I <= depth) static constexpr std::size_t size = traits::sizes[I];
+  static constexpr std::size_t input_size = traits::sizes[0];
+  static constexpr std::size_t output_size = traits::sizes[depth];
+
+  /// The bound type of layer I (1..depth), e.g. DenseLayer<float, 4, 8>.
+  template <std::size_t I>
+  requires(I >= 1 && I <= depth) using layer_type =
+      std::remove_cvref_t<decltype(hana::at_c<I - 1>(std::declval<layers_type&>()))>;
+
+  /// Number of trainable scalars (weights and biases) in all layers.
+  static constexpr std::size_t parameter_count = [] {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return (std::size_t{0} + ... + layer_type<I + 1>::parameter_count);
+    }
+    (std::make_index_sequence<depth>{});
+  }();
+  /// Bytes of the network object (parameters, aligned).
+  static constexpr std::size_t parameter_bytes = sizeof(layers_type);
+
+  /// Initialized from the default seed: the same weights on every platform.
+  constexpr BasicNetwork() { initialize(Seed{}); }
+  constexpr explicit BasicNetwork(Seed seed) { initialize(seed); }
+
+  /// Glorot or He uniform weights (by the activation that follows each dense layer), zero biases.
+  constexpr void initialize(Seed seed) {
+    SplitMix64 rng{seed.value};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer<I + 1>().initialize(rng, initialization_of<I + 1>()), ...);
+    }
+    (std::make_index_sequence<depth>{});
+  }
+
+  /// Layer I (1..depth), to read or write its parameters: `net.layer<1>().weights`.
+  template <std::size_t I>
+  requires(I >= 1 && I <= depth) constexpr auto& layer() { return hana::at_c<I - 1>(layers_); }
+  template <std::size_t I>
+  requires(I >= 1 && I <= depth) constexpr const auto& layer() const {
+    return hana::at_c<I - 1>(layers_);
+  }
+
+  /// Inference on a batch of B samples (rows). Keeps only what the next layer needs.
+  template <std::size_t B>
+  constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, input_size>& x) const {
+    return forward_from<1, B>(x);
+  }
+
+  /// Forward pass that keeps every layer's activation in `ws` for the backward pass; returns the
+  /// output, which lives in ws.
+  template <std::size_t B>
+  constexpr const Matrix<T, B, output_size>& forward(const Matrix<T, B, input_size>& x,
+                                                     Workspace<BasicNetwork, B>& ws) const {
+    ws.template activation<0>() = x;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer<I + 1>().forward(ws.template activation<I>(), ws.template activation<I + 1>()), ...);
+    }
+    (std::make_index_sequence<depth>{});
+    return ws.template activation<depth>();
+  }
+
+  constexpr layers_type& layers() { return layers_; }
+  constexpr const layers_type& layers() const { return layers_; }
+
+  friend constexpr bool operator==(const BasicNetwork& a, const BasicNetwork& b) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return (... && (a.template layer<I + 1>().tensors() == b.template layer<I + 1>().tensors()));
+    }
+    (std::make_index_sequence<depth>{});
+  }
+
+ private:
+  template <std::size_t I>
+  static constexpr Initialization initialization_of() {
+    if constexpr (I < depth) {
+      using next = std::tuple_element_t<I, std::tuple<Specs...>>;  // spec of layer I + 1
+      if constexpr (requires { next::initialization; })
+        return next::initialization;
+      else
+        return Initialization::glorot;
+    } else {
+      return Initialization::glorot;
+    }
+  }
+
+  template <std::size_t I, std::size_t B>
+  constexpr Matrix<T, B, output_size> forward_from(const Matrix<T, B, size<I - 1>>& x) const {
+    Matrix<T, B, size<I>> y;
+    layer<I>().forward(x, y);
+    if constexpr (I == depth)
+      return y;
+    else
+      return forward_from<I + 1, B>(y);
+  }
+
+  layers_type layers_;
+};
+
+/// A network of float: `ctnn::Network<ctnn::Input<4>, ctnn::Dense<8>, ctnn::ReLU, ...>`.
+template <class InputSpec, class... Specs>
+using Network = BasicNetwork<float, InputSpec, Specs...>;
+
+template <class N>
+inline constexpr bool is_network_v = false;
+template <class T, class In, class... S>
+inline constexpr bool is_network_v<BasicNetwork<T, In, S...>> = true;
+
+/// Every layer's activation for a batch of B samples, kept for the backward pass, and the
+/// gradients flowing back through them. Its size is a compile-time constant (`bytes`).
+template <class Net, std::size_t B>
+class Workspace {
+  static_assert(is_network_v<Net>, "ctnn::Workspace<Net, B>: Net must be a ctnn::Network");
+  static_assert(B > 0, "ctnn::Workspace<Net, B>: the batch size must be positive");
+  using T = typename Net::value_type;
+
+  template <std::size_t... I>
+  static auto activations(std::index_sequence<I...>)
+      -> hana::tuple<Matrix<T, B, Net::template size<I>>...>;
+  using activations_type = decltype(activations(std::make_index_sequence<Net::depth + 1>{}));
+
+ public:
+  using network_type = Net;
+  static constexpr std::size_t batch_size = B;
+
+  /// A(I): A(0) is the input batch, A(I) the output of layer I.
+  template <std::size_t I>
+  constexpr auto& activation() {
+    return hana::at_c<I>(activations_);
+  }
+  template <std::size_t I>
+  constexpr const auto& activation() const {
+    return hana::at_c<I>(activations_);
+  }
+
+  /// dC/dA(I), the gradient of the cost with respect to layer I's output (dC/dX for I = 0).
+  template <std::size_t I>
+  constexpr auto& gradient() {
+    return hana::at_c<I>(gradients_);
+  }
+  template <std::size_t I>
+  constexpr const auto& gradient() const {
+    return hana::at_c<I>(gradients_);
+  }
+
+  constexpr const auto& output() const { return activation<Net::depth>(); }
+
+ private:
+  activations_type activations_;
+  activations_type gradients_;
+};
+
+}  // namespace ctnn

@@ -1,0 +1,91 @@
+/// @file detail/shape_error.hpp
+/// How ctnn reports a shape mistake found while forming a type (a network, a workspace, ...).
+///
+/// Each mistake is a class template in `ctnn::shape_error` whose name says what is wrong and
+/// whose arguments carry every size involved, e.g.
+///   ctnn::shape_error::layer_does_not_fit_the_one_before<layer<2, ctnn::Dense<5, 3>>,
+///                                                        previous_output_size<4>>
+/// Reporting it puts that name in the compiler's first error line: GCC names the template
+/// arguments of a deleted function it was asked to call, Clang names the failed requirement of a
+/// static_assert, so each compiler gets the form it prints best.
+#pragma once
+
+#include <cstddef>
+
+namespace ctnn::shape_error {
+
+/// A layer, by its position in the network's template argument list (Input<N> is layer 0).
+template <std::size_t Index, class Kind>
+struct layer {};
+template <std::size_t N>
+struct previous_output_size {};
+template <std::size_t N>
+struct declared_input_size {};
+template <std::size_t N>
+struct network_input_size {};
+template <std::size_t N>
+struct network_output_size {};
+template <class T>
+struct given {};
+
+}  // namespace ctnn::shape_error
+
+namespace ctnn::detail {
+
+/// Base of every shape_error class: `report()` is deleted, so naming it is the error.
+struct shape_error_tag {
+  static constexpr bool ok = false;
+};
+
+template <class Error>
+struct report_shape_error {
+#if defined(__clang__)
+  static_assert(Error::ok,
+                "ctnn shape error: the requirement above names the mistake and the sizes");
+#else
+  using reported = decltype(Error::report());
+#endif
+};
+
+/// `shape_check<Condition, Error>` is a complete type when Condition holds; otherwise forming it
+/// reports Error. Use as: `static_assert(detail::shape_check<(A == B), shape_error::x<...>>::ok);`
+template <bool Condition, class Error>
+struct shape_check {
+  static constexpr bool ok = true;
+};
+template <class Error>
+struct shape_check<false, Error> : report_shape_error<Error> {
+  static constexpr bool ok = true;  // already reported: do not add a second error
+};
+
+}  // namespace ctnn::detail
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue of type-level shape mistakes. Each name is what the compiler's first error line
+// shows; its arguments are the sizes involved.
+namespace ctnn::shape_error {
+
+#define CTNN_SHAPE_ERROR(name)                    \
+  template <class... What>                        \
+  struct name : ::ctnn::detail::shape_error_tag { \
+    static void report() = delete;                \
+  }
+
+/// An explicit `Dense<In, Out>` whose In differs from the output size of the layer before it.
+CTNN_SHAPE_ERROR(layer_does_not_fit_the_one_before);
+/// A layer spec that rejects the size of the layer before it (user-defined layers).
+CTNN_SHAPE_ERROR(layer_does_not_accept_its_input_size);
+/// A layer with zero outputs, e.g. Dense<0>.
+CTNN_SHAPE_ERROR(layer_has_zero_outputs);
+/// Input<0>.
+CTNN_SHAPE_ERROR(network_input_size_is_zero);
+/// Network<Input<N>> with nothing after the input.
+CTNN_SHAPE_ERROR(network_has_no_layers);
+/// The first argument of Network<...> is not Input<N>.
+CTNN_SHAPE_ERROR(network_must_start_with_input);
+/// A type in the layer list that is not a layer spec.
+CTNN_SHAPE_ERROR(not_a_layer_spec);
+
+#undef CTNN_SHAPE_ERROR
+
+}  // namespace ctnn::shape_error

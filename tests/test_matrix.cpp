@@ -1,0 +1,117 @@
+// ctnn::Matrix and the shape-checked operations, against double-precision references.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+
+#include "ctnn/operations.hpp"
+#include "reference.hpp"
+
+using ctnn::Matrix;
+
+template <class T, std::size_t R, std::size_t C>
+Matrix<T, R, C> filled_with_noise(std::size_t salt) {
+  Matrix<T, R, C> m;
+  for (std::size_t i = 0; i < m.size; ++i) m[i] = static_cast<T>(ref::noise(i, salt));
+  return m;
+}
+
+template <class T, std::size_t R, std::size_t C>
+ref::Mat to_ref(const Matrix<T, R, C>& m) {
+  return ref::Mat(m.begin(), m.end());
+}
+
+TEST_CASE("Matrix is fixed-size, in-object, aligned and row-major", "[matrix]") {
+  using M = Matrix<float, 2, 3>;
+  STATIC_REQUIRE(M::rows == 2);
+  STATIC_REQUIRE(M::cols == 3);
+  STATIC_REQUIRE(alignof(M) == 64);
+  STATIC_REQUIRE(sizeof(Matrix<float, 32, 784>) == 32 * 784 * sizeof(float));
+  STATIC_REQUIRE(std::is_trivially_copyable_v<M>);
+
+  const M m{{{1, 2, 3}, {4, 5, 6}}};
+  CHECK(m(0, 0) == 1);
+  CHECK(m(1, 2) == 6);
+  CHECK(m.data()[1 * 3 + 0] == 4);  // element (r, c) at r * cols + c
+  CHECK(reinterpret_cast<std::uintptr_t>(m.data()) % 64 == 0);
+  CHECK(M{} == M::filled(0.0f));
+
+  const ctnn::Vector<double, 3> v{{7, 8, 9}};
+  CHECK(v(0, 2) == 9);
+}
+
+TEST_CASE("Matrix operations work in constant expressions", "[matrix][constexpr]") {
+  constexpr Matrix<double, 2, 2> a{{{1, 2}, {3, 4}}};
+  constexpr Matrix<double, 2, 2> b{{{5, 6}, {7, 8}}};
+  constexpr auto c = a * b;
+  STATIC_REQUIRE(c(0, 0) == 19);
+  STATIC_REQUIRE(c(0, 1) == 22);
+  STATIC_REQUIRE(c(1, 0) == 43);
+  STATIC_REQUIRE(c(1, 1) == 50);
+  STATIC_REQUIRE(ctnn::transposed_times(a, b)(0, 0) == 1 * 5 + 3 * 7);
+  STATIC_REQUIRE(ctnn::times_transposed(a, b)(0, 1) == 1 * 7 + 2 * 8);
+  STATIC_REQUIRE(ctnn::column_sums(a)(0, 1) == 6);
+}
+
+TEST_CASE("2x2 product computed by hand", "[matrix]") {
+  const Matrix<float, 2, 3> a{{{1, 2, 3}, {4, 5, 6}}};
+  const Matrix<float, 3, 2> b{{{7, 8}, {9, 10}, {11, 12}}};
+  const Matrix<float, 2, 2> expected{{{58, 64}, {139, 154}}};
+  CHECK(a * b == expected);
+  const Matrix<float, 1, 2> bias{{100, 200}};
+  CHECK(ctnn::add_to_each_row(a * b, bias) == Matrix<float, 2, 2>{{{158, 264}, {239, 354}}});
+  CHECK(ctnn::column_sums(a) == Matrix<float, 1, 3>{{5, 7, 9}});
+  CHECK(ctnn::hadamard(a, a) == Matrix<float, 2, 3>{{{1, 4, 9}, {16, 25, 36}}});
+  CHECK(a + a == 2.0f * a);
+  CHECK(a - a == Matrix<float, 2, 3>{});
+}
+
+// Products at sizes that are not vector multiples, against a double reference.
+template <class T, std::size_t M, std::size_t K, std::size_t N>
+void check_products() {
+  const auto a = filled_with_noise<T, M, K>(1);
+  const auto b = filled_with_noise<T, K, N>(2);
+  const auto bias = filled_with_noise<T, 1, N>(3);
+  const double tol = (std::is_same_v<T, float> ? 2e-6 : 1e-14) * static_cast<double>(K);
+
+  const auto ab = ref::gemm(to_ref(a), to_ref(b), M, K, N);
+  Matrix<T, M, N> c;
+  ctnn::multiply_add_row(a, b, bias, c);
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) {
+      REQUIRE(c(i, j) == Approx(ab[i * N + j] + static_cast<double>(bias[j])).margin(tol));
+      REQUIRE((a * b)(i, j) == Approx(ab[i * N + j]).margin(tol));
+    }
+
+  // A^T G with A (M, K) and G (M, N): (K, N).
+  const auto g = filled_with_noise<T, M, N>(4);
+  const auto atg = ref::gemm(ref::transpose(to_ref(a), M, K), to_ref(g), K, M, N);
+  const auto tn = ctnn::transposed_times(a, g);
+  for (std::size_t i = 0; i < K * N; ++i)
+    REQUIRE(tn[i] == Approx(atg[i]).margin(tol * M / K + tol));
+
+  // G W^T with G (M, N) and W (K, N): (M, K).
+  const auto w = filled_with_noise<T, K, N>(5);
+  const auto gwt = ref::gemm(to_ref(g), ref::transpose(to_ref(w), K, N), M, N, K);
+  const auto nt = ctnn::times_transposed(g, w);
+  for (std::size_t i = 0; i < M * K; ++i)
+    REQUIRE(nt[i] == Approx(gwt[i]).margin(tol * N / K + tol));
+
+  const auto sums = ctnn::column_sums(g);
+  for (std::size_t j = 0; j < N; ++j) {
+    double s = 0;
+    for (std::size_t i = 0; i < M; ++i) s += static_cast<double>(g(i, j));
+    REQUIRE(sums[j] == Approx(s).margin(tol));
+  }
+}
+
+TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[matrix][kernels]",
+                   float, double) {
+  check_products<TestType, 1, 1, 1>();
+  check_products<TestType, 3, 17, 33>();
+  check_products<TestType, 17, 3, 1>();
+  check_products<TestType, 33, 33, 17>();
+  check_products<TestType, 5, 784, 3>();
+  check_products<TestType, 4, 16, 16>();
+  check_products<TestType, 32, 784, 10>();
+  check_products<TestType, 7, 64, 128>();
+}

@@ -1,0 +1,85 @@
+// Zero heap allocation in the forward pass (and, as they land, backward and optimizer steps),
+// proven with a counter that replaces every global allocation function.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
+#include "allocation_counter.hpp"
+#include "ctnn/network.hpp"
+
+using namespace ctnn;
+
+namespace {
+template <class P>
+void escape(P p) {
+  asm volatile("" : : "r"(p) : "memory");  // the optimizer may not delete a new/delete pair
+}
+}  // namespace
+
+TEST_CASE("The allocation counter counts every kind of allocation", "[no-heap]") {
+  std::size_t news = 0, mallocs = 0, vectors = 0, aligned = 0;
+  {
+    alloc::Scope scope;
+    auto* p = new int(3);
+    escape(p);
+    delete p;
+    news = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    void* p = std::malloc(16);
+    escape(p);
+    std::free(p);
+    mallocs = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    std::vector<double> v(100);
+    escape(v.data());
+    vectors = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    struct alignas(128) Wide {
+      char c[128];
+    };
+    auto w = std::make_unique<Wide>();
+    escape(w.get());
+    aligned = alloc::count();
+  }
+  CHECK(news == 1);
+  CHECK(mallocs == 1);
+  CHECK(vectors == 1);
+  CHECK(aligned == 1);
+}
+
+TEST_CASE("Forward passes allocate nothing", "[no-heap]") {
+  using Net = Network<Input<64>, Dense<128>, ReLU, Dense<128>, Tanh, Dense<10>, Softmax>;
+  static Net net{Seed{5}};
+  static Workspace<Net, 32> ws;
+  Matrix<float, 32, 64> x = Matrix<float, 32, 64>::filled(0.25f);
+  std::size_t inference = 0, training = 0, single = 0;
+  float sink = 0;
+  {
+    alloc::Scope scope;
+    const auto y = net.forward(x);
+    sink += y(0, 0);
+    inference = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    sink += net.forward(x, ws)(1, 1);
+    training = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    sink += net.forward(Vector<float, 64>::filled(1.0f))(0, 2);
+    single = alloc::count();
+  }
+  CHECK(inference == 0);
+  CHECK(training == 0);
+  CHECK(single == 0);
+  CHECK(sink > 0);
+}

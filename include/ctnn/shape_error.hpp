@@ -40,8 +40,7 @@ struct shape_error_tag {
 template <class Error>
 struct report_shape_error {
 #if defined(__clang__)
-  static_assert(Error::ok,
-                "ctnn shape error: the requirement above names the mistake and the sizes");
+  static_assert(Error::ok, "ctnn shape error: the requirement names the mistake and the sizes");
 #else
   using reported = decltype(Error::report());
 #endif

@@ -1,0 +1,48 @@
+#!/bin/sh
+# The README's two commands for a fresh Debian 12 machine:
+#   sh cmake/quickstart.sh demo   builds and runs the demo
+#   sh cmake/quickstart.sh test   builds and runs the whole test suite (GCC and Clang)
+# Each installs the Debian packages it needs when they are missing, then configures, builds, runs.
+set -eu
+cd "$(dirname "$0")/.."
+
+what=${1:-}
+case "$what" in
+  demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
+  test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format" ;;
+  *) echo "usage: sh cmake/quickstart.sh demo|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "quickstart: installing Debian packages:$missing"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+  else
+    echo "quickstart: missing packages:$missing" >&2
+    echo "quickstart: run as root, or install them: apt-get install$missing" >&2
+    exit 1
+  fi
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+case "$what" in
+  demo)
+    cmake --preset default -DCTNN_BUILD_TESTS=OFF >/dev/null
+    cmake --build --preset default --target demo -j "$jobs"
+    ./build/default/examples/demo
+    ;;
+  test)
+    for preset in default clang; do
+      echo "quickstart: === preset $preset ==="
+      cmake --preset "$preset" -DCTNN_BUILD_TESTS=ON
+      cmake --build --preset "$preset" -j "$jobs"
+      ctest --preset "$preset" -j "$jobs"
+    done
+    ;;
+esac

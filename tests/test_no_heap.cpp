@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "allocation_counter.hpp"
-#include "ctnn/network.hpp"
+#include "ctnn/train.hpp"
 
 using namespace ctnn;
 
@@ -82,4 +82,50 @@ TEST_CASE("Forward passes allocate nothing", "[no-heap]") {
   CHECK(training == 0);
   CHECK(single == 0);
   CHECK(sink > 0);
+}
+
+template <class Optimizer>
+std::size_t allocations_in_training_steps() {
+  using Net = typename Optimizer::network_type;
+  static Net net{Seed{6}};
+  static Trainer<Net, CrossEntropy, Optimizer, 16> trainer;
+  static Matrix<float, 16, 64> x = Matrix<float, 16, 64>::filled(0.5f);
+  static ClassLabels<16, 10> labels{{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5}};
+  float sink = 0;
+  std::size_t n = 0;
+  {
+    alloc::Scope scope;
+    for (int i = 0; i < 3; ++i) sink += trainer.step(net, x, labels);
+    n = alloc::count();
+  }
+  escape(&sink);
+  return n;
+}
+
+TEST_CASE("Training steps allocate nothing, with every optimizer", "[no-heap]") {
+  using Net = Network<Input<64>, Dense<32>, ReLU, Dense<10>, Softmax>;
+  CHECK(allocations_in_training_steps<GradientDescent<Net>>() == 0);
+  CHECK(allocations_in_training_steps<Momentum<Net>>() == 0);
+  CHECK(allocations_in_training_steps<RMSProp<Net>>() == 0);
+  CHECK(allocations_in_training_steps<Adam<Net>>() == 0);
+}
+
+TEST_CASE("Backward pass and optimizer step alone allocate nothing", "[no-heap]") {
+  using Net = Network<Input<8>, Dense<16>, Tanh, Dense<16>, Tanh, Dense<1>>;
+  static Net net;
+  static Workspace<Net, 32> ws;
+  static Gradients<Net> g;
+  static Adam<Net> adam;
+  const auto x = Matrix<float, 32, 8>::filled(0.1f);
+  net.forward(x, ws);
+  ws.gradient<Net::depth>() = Matrix<float, 32, 1>::filled(0.01f);
+  std::size_t n = 0;
+  {
+    alloc::Scope scope;
+    net.backward(ws, g);
+    adam.step(net, g);
+    n = alloc::count();
+  }
+  CHECK(n == 0);
+  CHECK(g.layer<1>().weights(0, 0) != 0.0f);
 }

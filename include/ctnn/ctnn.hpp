@@ -3,12 +3,16 @@
 #pragma once
 
 #include "ctnn/config.hpp"
+#include "ctnn/denormals.hpp"
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/input.hpp"
 #include "ctnn/layers/layer.hpp"
+#include "ctnn/loss.hpp"
 #include "ctnn/matrix.hpp"
 #include "ctnn/network.hpp"
 #include "ctnn/operations.hpp"
+#include "ctnn/optimizer.hpp"
 #include "ctnn/random.hpp"
 #include "ctnn/shape_error.hpp"
+#include "ctnn/train.hpp"

@@ -162,6 +162,8 @@ concept ValidNetwork =
 
 template <class Net, std::size_t B>
 class Workspace;
+template <class Net>
+class Gradients;
 
 /// A feed-forward network over element type T (float or double). Use `ctnn::Network<...>` for
 /// float; `ctnn::BasicNetwork<double, ...>` for double.
@@ -188,6 +190,11 @@ class BasicNetwork {
   template <std::size_t I>
   requires(I >= 1 && I <= depth) using layer_type =
       std::remove_cvref_t<decltype(hana::at_c<I - 1>(std::declval<layers_type&>()))>;
+
+  /// The spec of layer I (1..depth) as written, e.g. Dense<8>.
+  template <std::size_t I>
+  requires(I >= 1 &&
+           I <= depth) using spec_type = std::tuple_element_t<I - 1, std::tuple<Specs...>>;
 
   /// Number of trainable scalars (weights and biases) in all layers.
   static constexpr std::size_t parameter_count = [] {
@@ -239,6 +246,21 @@ class BasicNetwork {
     return ws.template activation<depth>();
   }
 
+  /// Backward pass. Expects ws to hold a forward pass and ws.gradient<From>() = dC/dA(From); walks
+  /// layers From..1 and writes each layer's parameter gradient into `gradients` (layers after From
+  /// are skipped: a loss fused with the output activation starts one layer down).
+  template <std::size_t From = depth, std::size_t B>
+  requires(From <= depth) constexpr void backward(Workspace<BasicNetwork, B>& ws,
+                                                  Gradients<BasicNetwork>& gradients) const {
+    if constexpr (From >= 1) {
+      layer<From>().template backward<(From > 1)>(
+          ws.template activation<From - 1>(), ws.template activation<From>(),
+          ws.template gradient<From>(), ws.template gradient<From - 1>(),
+          gradients.template layer<From>());
+      backward<From - 1>(ws, gradients);
+    }
+  }
+
   constexpr layers_type& layers() { return layers_; }
   constexpr const layers_type& layers() const { return layers_; }
 
@@ -279,6 +301,28 @@ class BasicNetwork {
 /// A network of float: `ctnn::Network<ctnn::Input<4>, ctnn::Dense<8>, ctnn::ReLU, ...>`.
 template <class InputSpec, class... Specs>
 using Network = BasicNetwork<float, InputSpec, Specs...>;
+
+/// The gradient of the cost with respect to every parameter of Net: one object per layer, of the
+/// layer's own type, so every gradient has its parameter's shape by construction.
+template <class Net>
+class Gradients {
+ public:
+  using network_type = Net;
+  using layers_type = typename Net::layers_type;
+
+  template <std::size_t I>
+  requires(I >= 1 && I <= Net::depth) constexpr auto& layer() { return hana::at_c<I - 1>(layers_); }
+  template <std::size_t I>
+  requires(I >= 1 && I <= Net::depth) constexpr const auto& layer() const {
+    return hana::at_c<I - 1>(layers_);
+  }
+
+  constexpr layers_type& layers() { return layers_; }
+  constexpr const layers_type& layers() const { return layers_; }
+
+ private:
+  layers_type layers_;
+};
 
 template <class N>
 inline constexpr bool is_network_v = false;

@@ -57,6 +57,19 @@ constexpr double constexpr_log(double x) {
   return 2.0 * sum + k * ln2;
 }
 
+/// ln(1 + x) accurate for small x: 2 atanh(x / (2 + x)) by its series.
+constexpr double constexpr_log1p(double x) {
+  if (x != x || x < -1) return std::numeric_limits<double>::quiet_NaN();
+  if (x > 0.5 || x < -0.3) return constexpr_log(1.0 + x);
+  const double y = x / (2.0 + x), y2 = y * y;
+  double term = y, sum = 0.0;
+  for (int n = 1; n < 60; n += 2) {
+    sum += term / n;
+    term *= y2;
+  }
+  return 2.0 * sum;
+}
+
 /// sqrt by Newton's method from a power-of-two first guess.
 constexpr double constexpr_sqrt(double x) {
   if (x != x || x < 0) return std::numeric_limits<double>::quiet_NaN();
@@ -93,6 +106,11 @@ constexpr T log(T x) {
   return std::log(x);
 }
 template <class T>
+constexpr T log1p(T x) {
+  if (std::is_constant_evaluated()) return static_cast<T>(constexpr_log1p(static_cast<double>(x)));
+  return std::log1p(x);
+}
+template <class T>
 constexpr T sqrt(T x) {
   if (std::is_constant_evaluated()) return static_cast<T>(constexpr_sqrt(static_cast<double>(x)));
   return std::sqrt(x);
@@ -114,7 +132,7 @@ constexpr T sigmoid(T x) {
 template <class T>
 constexpr T softplus(T x) {
   const T ax = x < T(0) ? -x : x;
-  return (x > T(0) ? x : T(0)) + detail::log(T(1) + detail::exp(-ax));
+  return (x > T(0) ? x : T(0)) + detail::log1p(detail::exp(-ax));
 }
 
 template <class T>

@@ -1,0 +1,60 @@
+/// @file denormals.hpp
+/// `ctnn::FlushDenormals`: a scoped guard that makes the FPU flush denormal results and inputs to
+/// zero (x86: MXCSR FTZ and DAZ; AArch64: FPCR.FZ), and restores the previous mode on exit.
+///
+/// Why: as gradients shrink, float arithmetic meets denormals, and each one can cost ~100 cycles;
+/// a real-time training step then becomes many times slower for no gain in accuracy.
+/// `ctnn::Trainer::step` holds one for its duration; use one around your own loops too.
+#pragma once
+
+#include <cstdint>
+
+#if defined(__SSE2__) || defined(_M_X64)
+#include <xmmintrin.h>
+#define CTNN_DENORMALS_X86 1
+#elif defined(__aarch64__)
+#define CTNN_DENORMALS_ARM64 1
+#endif
+
+namespace ctnn {
+
+class FlushDenormals {
+ public:
+  FlushDenormals() : saved_(read()) { write(saved_ | mask); }
+  ~FlushDenormals() { write(saved_); }
+  FlushDenormals(const FlushDenormals&) = delete;
+  FlushDenormals& operator=(const FlushDenormals&) = delete;
+
+  /// True when this platform's flush-to-zero mode is currently on.
+  static bool active() { return mask != 0 && (read() & mask) == mask; }
+
+ private:
+#if defined(CTNN_DENORMALS_X86)
+  static constexpr std::uint64_t mask = 0x8040;  // FTZ (bit 15) | DAZ (bit 6)
+  static std::uint64_t read() {
+    return _mm_getcsr();
+  }
+  static void write(std::uint64_t v) {
+    _mm_setcsr(static_cast<unsigned>(v));
+  }
+#elif defined(CTNN_DENORMALS_ARM64)
+  static constexpr std::uint64_t mask = std::uint64_t{1} << 24;  // FPCR.FZ
+  static std::uint64_t read() {
+    std::uint64_t v;
+    asm volatile("mrs %0, fpcr" : "=r"(v));
+    return v;
+  }
+  static void write(std::uint64_t v) {
+    asm volatile("msr fpcr, %0" : : "r"(v));
+  }
+#else
+  static constexpr std::uint64_t mask = 0;  // no control here: denormals stay as they are
+  static std::uint64_t read() {
+    return 0;
+  }
+  static void write(std::uint64_t) {}
+#endif
+  std::uint64_t saved_;
+};
+
+}  // namespace ctnn

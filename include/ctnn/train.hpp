@@ -1,0 +1,202 @@
+/// @file train.hpp
+/// Training: the gradients of a batch (forward, cost, backward), one training step (and the
+/// optimizer update), a `Trainer` that owns everything a step needs, and `evaluate` (mean loss
+/// and accuracy over a fixed-size dataset). Nothing here allocates: buffers live in objects the
+/// caller owns, which may be static.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "ctnn/denormals.hpp"
+#include "ctnn/detail/tensors.hpp"
+#include "ctnn/kernels/dispatch.hpp"
+#include "ctnn/loss.hpp"
+#include "ctnn/network.hpp"
+#include "ctnn/optimizer.hpp"
+
+namespace ctnn {
+
+/// L2 regularization: C += lambda/2 * sum W^2 over every weight matrix (not biases), hence
+/// dC/dW += lambda W (MATH.md). lambda = 0 turns it off.
+struct L2 {
+  double lambda = 0;
+};
+
+namespace detail {
+
+template <class Net, class LossT>
+constexpr bool fused_output() {
+  return LossT::template fuses_with<typename Net::template spec_type<Net::depth>>;
+}
+
+template <class Target, class T, std::size_t B, std::size_t N>
+constexpr Matrix<T, B, N> target_matrix(const Target& target) {
+  if constexpr (std::is_same_v<Target, Matrix<T, B, N>>)
+    return target;
+  else
+    return target.template one_hot<T>();
+}
+
+template <class Target, class T, std::size_t B, std::size_t N>
+inline constexpr bool is_target_for =
+    std::is_same_v<Target, Matrix<T, B, N>> || std::is_same_v<Target, ClassLabels<B, N>>;
+
+}  // namespace detail
+
+/// Forward pass, cost and backward pass for one batch: fills `ws` and `gradients`, returns C.
+/// target is `Matrix<T, B, Net::output_size>` or, for classification, `ClassLabels<B, classes>`.
+template <class LossT, class Net, std::size_t B, class Target>
+requires detail::is_target_for<Target, typename Net::value_type, B, Net::output_size>
+constexpr typename Net::value_type compute_gradients(
+    const Net& net, const Matrix<typename Net::value_type, B, Net::input_size>& x,
+    const Target& target, Workspace<Net, B>& ws, Gradients<Net>& gradients, L2 l2 = {}) {
+  using T = typename Net::value_type;
+  constexpr std::size_t L = Net::depth;
+  const Matrix<T, B, Net::output_size> t =
+      detail::target_matrix<Target, T, B, Net::output_size>(target);
+  net.forward(x, ws);
+  T cost;
+  if constexpr (detail::fused_output<Net, LossT>()) {
+    // The output activation and the loss together: dC/dZ(L) straight from A(L) and T.
+    cost = LossT::fused_value(ws.template activation<L - 1>(), t);
+    LossT::fused_gradient(ws.template activation<L>(), t, ws.template gradient<L - 1>());
+    net.template backward<L - 1>(ws, gradients);
+  } else {
+    cost = LossT::value(ws.template activation<L>(), t);
+    LossT::gradient(ws.template activation<L>(), t, ws.template gradient<L>());
+    net.template backward<L>(ws, gradients);
+  }
+  if (l2.lambda != 0) {
+    const T lambda = static_cast<T>(l2.lambda);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            auto& layer = net.template layer<I + 1>();
+            if constexpr (requires { layer.weights; }) {
+              constexpr std::size_t n = std::remove_cvref_t<decltype(layer.weights)>::size;
+              T sum = 0;
+              for (const T w : layer.weights) sum += w * w;
+              cost += lambda / T(2) * sum;
+              kernels::axpy<n>(lambda, layer.weights.data(),
+                               gradients.template layer<I + 1>().weights.data());
+            }
+          }(),
+          ...);
+    }
+    (std::make_index_sequence<L>{});
+  }
+  return cost;
+}
+
+/// One training step on a batch: compute_gradients, then the optimizer's update. Returns C.
+template <class LossT, class Net, std::size_t B, class Target, OptimizerFor<Net> Optimizer>
+constexpr typename Net::value_type train_step(
+    Net& net, const Matrix<typename Net::value_type, B, Net::input_size>& x, const Target& target,
+    Workspace<Net, B>& ws, Gradients<Net>& gradients, Optimizer& optimizer, L2 l2 = {}) {
+  const auto cost = compute_gradients<LossT>(net, x, target, ws, gradients, l2);
+  optimizer.step(net, gradients);
+  return cost;
+}
+
+/// Everything a training step needs for network Net, loss LossT, optimizer Optimizer and batch B,
+/// in one object the caller owns (static storage is fine; `bytes` says how much).
+template <class Net, class LossT, class Optimizer, std::size_t B>
+class Trainer {
+  static_assert(is_network_v<Net>, "ctnn::Trainer<Net, Loss, Optimizer, B>: Net must be a Network");
+  static_assert(std::is_same_v<typename Optimizer::network_type, Net>,
+                "ctnn::Trainer: the optimizer was made for another network type");
+
+ public:
+  using network_type = Net;
+  using value_type = typename Net::value_type;
+  static constexpr std::size_t batch_size = B;
+  static constexpr std::size_t bytes =
+      sizeof(Workspace<Net, B>) + sizeof(Gradients<Net>) + sizeof(Optimizer);
+
+  Optimizer optimizer{};
+  L2 regularization{};
+  Workspace<Net, B> workspace{};
+  Gradients<Net> gradients{};
+
+  constexpr Trainer() = default;
+  constexpr explicit Trainer(Optimizer o, L2 l2 = {}) : optimizer(o), regularization(l2) {}
+
+  /// Forward, cost, backward and update on one batch, with denormals flushed to zero; returns C.
+  template <class Target>
+  constexpr value_type step(Net& net, const Matrix<value_type, B, Net::input_size>& x,
+                            const Target& target) {
+    if (std::is_constant_evaluated())
+      return train_step<LossT>(net, x, target, workspace, gradients, optimizer, regularization);
+    FlushDenormals guard;
+    return train_step<LossT>(net, x, target, workspace, gradients, optimizer, regularization);
+  }
+};
+
+/// The rows of m listed in `indices` (B of them), as a batch.
+template <std::size_t B, class T, std::size_t N, std::size_t C>
+constexpr Matrix<T, B, C> gather_rows(const Matrix<T, N, C>& m, const std::size_t* indices) {
+  Matrix<T, B, C> out;
+  for (std::size_t i = 0; i < B; ++i)
+    for (std::size_t j = 0; j < C; ++j) out(i, j) = m(indices[i] % N, j);
+  return out;
+}
+
+/// A dataset of N samples held in fixed-size matrices: one sample per row.
+template <class T, std::size_t N, std::size_t Inputs, std::size_t Outputs>
+struct Dataset {
+  static constexpr std::size_t size = N;
+  Matrix<T, N, Inputs> inputs;
+  Matrix<T, N, Outputs> targets;
+};
+
+struct Evaluation {
+  double loss = 0;      ///< mean cost over the dataset (without regularization)
+  double accuracy = 0;  ///< fraction of samples classified right (see evaluate)
+};
+
+/// Mean loss and accuracy of net over a dataset. Accuracy: with several outputs, the largest
+/// output must be the largest target (argmax); with one output, output and target must fall on
+/// the same side of 0.5 (binary classification).
+template <class LossT, class Net, std::size_t N>
+constexpr Evaluation evaluate(
+    const Net& net,
+    const Dataset<typename Net::value_type, N, Net::input_size, Net::output_size>& data) {
+  using T = typename Net::value_type;
+  // Batches as large as divide N (at most 32): bounded stack use, no remainder.
+  constexpr std::size_t chunk = N % 32 == 0   ? 32
+                                : N % 16 == 0 ? 16
+                                : N % 8 == 0  ? 8
+                                : N % 4 == 0  ? 4
+                                : N % 2 == 0  ? 2
+                                              : 1;
+  constexpr std::size_t out = Net::output_size;
+  Evaluation e;
+  for (std::size_t first = 0; first < N; first += chunk) {
+    std::size_t idx[chunk];
+    for (std::size_t i = 0; i < chunk; ++i) idx[i] = first + i;
+    const auto x = gather_rows<chunk>(data.inputs, idx);
+    const auto t = gather_rows<chunk>(data.targets, idx);
+    const auto y = net.forward(x);
+    e.loss += static_cast<double>(LossT::value(y, t)) * chunk;
+    for (std::size_t i = 0; i < chunk; ++i) {
+      bool right;
+      if constexpr (out == 1) {
+        right = (y(i, 0) >= T(0.5)) == (t(i, 0) >= T(0.5));
+      } else {
+        std::size_t ay = 0, at = 0;
+        for (std::size_t k = 1; k < out; ++k) {
+          if (y(i, k) > y(i, ay)) ay = k;
+          if (t(i, k) > t(i, at)) at = k;
+        }
+        right = ay == at;
+      }
+      e.accuracy += right ? 1.0 : 0.0;
+    }
+  }
+  e.loss /= double(N);
+  e.accuracy /= double(N);
+  return e;
+}
+
+}  // namespace ctnn

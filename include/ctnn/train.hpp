@@ -128,6 +128,14 @@ class Trainer {
                             const Target& target) {
     if (std::is_constant_evaluated())
       return train_step<LossT>(net, x, target, workspace, gradients, optimizer, regularization);
+    return step_flushing_denormals(net, x, target);
+  }
+
+ private:
+  // Not constexpr: the guard touches the FPU's control register.
+  template <class Target>
+  value_type step_flushing_denormals(Net& net, const Matrix<value_type, B, Net::input_size>& x,
+                                     const Target& target) {
     FlushDenormals guard;
     return train_step<LossT>(net, x, target, workspace, gradients, optimizer, regularization);
   }

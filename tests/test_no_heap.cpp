@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "allocation_counter.hpp"
+#include "ctnn/expression.hpp"
 #include "ctnn/train.hpp"
 
 using namespace ctnn;
@@ -128,4 +129,20 @@ TEST_CASE("Backward pass and optimizer step alone allocate nothing", "[no-heap]"
   }
   CHECK(n == 0);
   CHECK(g.layer<1>().weights(0, 0) != 0.0f);
+}
+
+TEST_CASE("The scalar expression graph allocates nothing", "[no-heap]") {
+  const ctnn::expr::Var<0> a{};
+  const ctnn::expr::Var<1> b{};
+  const auto e = ctnn::sigmoid(ctnn::sum(a * b, ctnn::max(a, b), ctnn::log(a)) / b);
+  double sink = 0;
+  std::size_t n = 0;
+  {
+    alloc::Scope scope;
+    const auto g = ctnn::gradient(e, 2.0, 3.0);
+    sink = g.value + g.partial[0] + g.partial[1];
+    n = alloc::count();
+  }
+  CHECK(n == 0);
+  CHECK(sink != 0);
 }

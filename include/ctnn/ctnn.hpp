@@ -4,6 +4,7 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/denormals.hpp"
+#include "ctnn/expression.hpp"
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/input.hpp"

@@ -15,6 +15,7 @@
 #include <type_traits>
 
 #include "ctnn/detail/math.hpp"
+#include "ctnn/expression.hpp"
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/matrix.hpp"
 
@@ -147,6 +148,33 @@ struct CrossEntropy {
                                        Matrix<T, B, N>& dz) {
     const T k = T(1) / T(B);
     for (std::size_t i = 0; i < s.size; ++i) dz[i] = k * (s[i] - t[i]);
+  }
+};
+
+/// A custom loss from a scalar expression applied to each output element: Spec::expression is an
+/// expression of expr::Var<0> (the output a) and expr::Var<1> (the target t); the cost is its mean
+/// over outputs and batch, and dC/da its partial with respect to Var<0> over (B n). E.g.
+///   struct Squared { static constexpr auto expression =
+///       (ctnn::expr::Var<0>{} - ctnn::expr::Var<1>{}) * (ctnn::expr::Var<0>{} -
+///       ctnn::expr::Var<1>{}); };
+///   compute_gradients<ctnn::ElementwiseLoss<Squared>>(...)   // the same as MeanSquaredError
+template <class Spec>
+struct ElementwiseLoss {
+  template <class LastSpec>
+  static constexpr bool fuses_with = false;
+
+  template <class T, std::size_t B, std::size_t N>
+  static constexpr T value(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t) {
+    T sum = 0;
+    for (std::size_t i = 0; i < a.size; ++i)
+      sum += ctnn::gradient(Spec::expression, a[i], t[i]).value;
+    return sum / T(B * N);
+  }
+  template <class T, std::size_t B, std::size_t N>
+  static constexpr void gradient(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t,
+                                 Matrix<T, B, N>& da) {
+    for (std::size_t i = 0; i < a.size; ++i)
+      da[i] = ctnn::gradient(Spec::expression, a[i], t[i]).partial[0] / T(B * N);
   }
 };
 

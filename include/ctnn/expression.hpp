@@ -1,0 +1,302 @@
+/// @file expression.hpp
+/// A reverse-mode expression graph over scalars (note 002, "Scalar Operations"): variables,
+/// constants, + - * /, max, min, sigmoid, tanh, exp, log, and sum / product / max / min over a
+/// pack. The graph's structure is its type; `gradient(expr, values...)` evaluates it forward,
+/// keeping every node's value on a tape (an object, no heap), and then sweeps backward once,
+/// each node applying its local rule from MATH.md. Works for float and double, in constant
+/// expressions too.
+///
+///   auto [x, y, z] = ctnn::variables<3>();  // or ctnn::expr::Var<0>{}, ... in constexpr code
+///   auto g = ctnn::gradient((x + y) * z, -2.0, 5.0, -4.0);  // g.value, g.partial[i]
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "ctnn/detail/math.hpp"
+
+namespace ctnn::expr {
+
+/// Every node derives from Node; `is_expression` recognizes them.
+struct Node {};
+template <class E>
+concept Expression = std::is_base_of_v<Node, std::remove_cvref_t<E>>;
+
+/// A node's record after the forward pass: its value, the gradient of the output with respect
+/// to it (after the backward pass), and its children's records.
+template <class T, class... Children>
+struct Tape {
+  T value{};
+  T grad{};
+  std::tuple<Children...> children{};
+
+  template <std::size_t I>
+  constexpr const auto& child() const {
+    return std::get<I>(children);
+  }
+};
+
+/// The I-th variable of gradient(expr, values...).
+template <std::size_t I>
+struct Var : Node {
+  static constexpr std::size_t index = I;
+  template <class T, std::size_t N>
+  constexpr Tape<T> forward(const std::array<T, N>& x) const {
+    return {x[I], T(0), {}};
+  }
+  template <class T, std::size_t N>
+  constexpr void backward(Tape<T>& t, std::array<T, N>& partial) const {
+    partial[I] += t.grad;
+  }
+};
+
+template <class T>
+struct Const : Node {
+  T c;
+  template <class U, std::size_t N>
+  constexpr Tape<U> forward(const std::array<U, N>&) const {
+    return {static_cast<U>(c), U(0), {}};
+  }
+  template <class U, std::size_t N>
+  constexpr void backward(Tape<U>&, std::array<U, N>&) const {}
+};
+
+/// A node with children Es...; Rule supplies value(child values...) and the local derivative
+/// of the node with respect to child i, given the children's values and the node's value.
+template <class Rule, class... Es>
+struct Op : Node {
+  std::tuple<Es...> args;
+
+  template <class T, std::size_t N>
+  constexpr auto forward(const std::array<T, N>& x) const {
+    return std::apply(
+        [&](const auto&... e) {
+          auto kids = std::make_tuple(e.forward(x)...);
+          const T v = std::apply([](const auto&... k) { return Rule::value(k.value...); }, kids);
+          return Tape<T, decltype(e.forward(x))...>{v, T(0), kids};
+        },
+        args);
+  }
+
+  template <class Tp, class T, std::size_t N>
+  constexpr void backward(Tp& t, std::array<T, N>& partial) const {
+    backward_children(t, partial, std::index_sequence_for<Es...>{});
+  }
+
+ private:
+  template <class Tp, class T, std::size_t N, std::size_t... I>
+  constexpr void backward_children(Tp& t, std::array<T, N>& partial,
+                                   std::index_sequence<I...>) const {
+    const std::array<T, sizeof...(Es)> values{std::get<I>(t.children).value...};
+    ((std::get<I>(t.children).grad = t.grad * Rule::template local<I>(values, t.value)), ...);
+    (std::get<I>(args).backward(std::get<I>(t.children), partial), ...);
+  }
+};
+
+namespace rule {
+struct sum {  // "distribute flow unchanged"
+  template <class... V>
+  static constexpr auto value(V... v) {
+    return (v + ...);
+  }
+  template <std::size_t, class T, std::size_t N>
+  static constexpr T local(const std::array<T, N>&, T) {
+    return T(1);
+  }
+};
+struct difference {
+  template <class T>
+  static constexpr T value(T a, T b) {
+    return a - b;
+  }
+  template <std::size_t I, class T>
+  static constexpr T local(const std::array<T, 2>&, T) {
+    return I == 0 ? T(1) : T(-1);
+  }
+};
+struct product {  // "split flow and scale": the product of the other inputs (no division)
+  template <class... V>
+  static constexpr auto value(V... v) {
+    return (v * ...);
+  }
+  template <std::size_t I, class T, std::size_t N>
+  static constexpr T local(const std::array<T, N>& v, T) {
+    T p = T(1);
+    for (std::size_t j = 0; j < N; ++j)
+      if (j != I) p *= v[j];
+    return p;
+  }
+};
+struct quotient {
+  template <class T>
+  static constexpr T value(T a, T b) {
+    return a / b;
+  }
+  template <std::size_t I, class T>
+  static constexpr T local(const std::array<T, 2>& v, T) {
+    return I == 0 ? T(1) / v[1] : -v[0] / (v[1] * v[1]);
+  }
+};
+template <bool Max>
+struct extremum {  // "direct flow to the max input": the first one, on ties
+  template <class T, class... V>
+  static constexpr T value(T first, V... rest) {
+    T m = first;
+    ((m = (Max ? rest > m : rest < m) ? rest : m), ...);
+    return m;
+  }
+  template <std::size_t I, class T, std::size_t N>
+  static constexpr T local(const std::array<T, N>& v, T z) {
+    for (std::size_t j = 0; j < N; ++j)
+      if (v[j] == z) return j == I ? T(1) : T(0);
+    return T(0);
+  }
+};
+struct sigmoid {  // "attenuate flow as the output saturates": z (1 - z)
+  template <class T>
+  static constexpr T value(T x) {
+    return detail::sigmoid(x);
+  }
+  template <std::size_t, class T>
+  static constexpr T local(const std::array<T, 1>&, T z) {
+    return z * (T(1) - z);
+  }
+};
+struct tanh {
+  template <class T>
+  static constexpr T value(T x) {
+    return detail::tanh(x);
+  }
+  template <std::size_t, class T>
+  static constexpr T local(const std::array<T, 1>&, T z) {
+    return T(1) - z * z;
+  }
+};
+struct exp {
+  template <class T>
+  static constexpr T value(T x) {
+    return detail::exp(x);
+  }
+  template <std::size_t, class T>
+  static constexpr T local(const std::array<T, 1>&, T z) {
+    return z;
+  }
+};
+struct log {
+  template <class T>
+  static constexpr T value(T x) {
+    return detail::log(x);
+  }
+  template <std::size_t, class T>
+  static constexpr T local(const std::array<T, 1>& v, T) {
+    return T(1) / v[0];
+  }
+};
+}  // namespace rule
+
+template <class E>
+constexpr auto as_node(const E& e) {
+  if constexpr (Expression<E>)
+    return e;
+  else
+    return Const<E>{{}, e};
+}
+template <class Rule, class... Es>
+constexpr auto make(const Es&... es) {
+  return Op<Rule, decltype(as_node(es))...>{{}, {as_node(es)...}};
+}
+
+template <class A, class B>
+requires(Expression<A> || Expression<B>) constexpr auto operator+(const A& a, const B& b) {
+  return make<rule::sum>(a, b);
+}
+template <class A, class B>
+requires(Expression<A> || Expression<B>) constexpr auto operator-(const A& a, const B& b) {
+  return make<rule::difference>(a, b);
+}
+template <class A, class B>
+requires(Expression<A> || Expression<B>) constexpr auto operator*(const A& a, const B& b) {
+  return make<rule::product>(a, b);
+}
+template <class A, class B>
+requires(Expression<A> || Expression<B>) constexpr auto operator/(const A& a, const B& b) {
+  return make<rule::quotient>(a, b);
+}
+
+}  // namespace ctnn::expr
+
+namespace ctnn {
+
+/// Variables 0..N-1, to bind with structured bindings: `auto [x, y] = variables<2>();`.
+template <std::size_t N>
+constexpr auto variables() {
+  return []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::tuple<expr::Var<I>...>{};
+  }
+  (std::make_index_sequence<N>{});
+}
+
+template <class... E>
+constexpr auto sum(const E&... e) {
+  return expr::make<expr::rule::sum>(e...);
+}
+template <class... E>
+constexpr auto product(const E&... e) {
+  return expr::make<expr::rule::product>(e...);
+}
+template <class... E>
+constexpr auto max(const E&... e) {
+  return expr::make<expr::rule::extremum<true>>(e...);
+}
+template <class... E>
+constexpr auto min(const E&... e) {
+  return expr::make<expr::rule::extremum<false>>(e...);
+}
+template <expr::Expression E>
+constexpr auto sigmoid(const E& e) {
+  return expr::make<expr::rule::sigmoid>(e);
+}
+template <expr::Expression E>
+constexpr auto tanh(const E& e) {
+  return expr::make<expr::rule::tanh>(e);
+}
+template <expr::Expression E>
+constexpr auto exp(const E& e) {
+  return expr::make<expr::rule::exp>(e);
+}
+template <expr::Expression E>
+constexpr auto log(const E& e) {
+  return expr::make<expr::rule::log>(e);
+}
+
+/// The value of an expression and its partial derivative with respect to each variable.
+template <class T, std::size_t N>
+struct GradientResult {
+  T value;
+  std::array<T, N> partial;
+};
+
+/// Forward pass and one backward sweep; returns the tape (every node's value and gradient, for
+/// printing a graph the way note 002 does) and the partials.
+template <expr::Expression E, class T, class... U>
+constexpr auto gradient_tape(const E& e, T x0, U... xs) {
+  constexpr std::size_t n = 1 + sizeof...(U);
+  const std::array<T, n> x{x0, static_cast<T>(xs)...};
+  auto tape = e.forward(x);
+  tape.grad = T(1);
+  std::array<T, n> partial{};
+  e.backward(tape, partial);
+  return std::pair{tape, partial};
+}
+
+/// `gradient(expr, x0, x1, ...)`: the value of expr at (x0, x1, ...) and every partial.
+template <expr::Expression E, class T, class... U>
+constexpr GradientResult<T, 1 + sizeof...(U)> gradient(const E& e, T x0, U... xs) {
+  const auto [tape, partial] = gradient_tape(e, x0, xs...);
+  return {tape.value, partial};
+}
+
+}  // namespace ctnn

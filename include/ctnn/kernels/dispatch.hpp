@@ -61,7 +61,7 @@ constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
     simd::softmax_backward_rows<M, N>(s, da, dz);
 }
 
-// Element-wise kernels over N elements share one shape: (inputs..., output).
+// Kernels over N elements share one dispatch shape (also used by kernels/optimizer.hpp).
 #define CTNN_ELEMENTWISE(name)            \
   template <std::size_t N, class... Args> \
   constexpr void name(Args... args) {     \
@@ -81,6 +81,5 @@ CTNN_ELEMENTWISE(tanh)
 CTNN_ELEMENTWISE(relu_backward)
 CTNN_ELEMENTWISE(sigmoid_backward)
 CTNN_ELEMENTWISE(tanh_backward)
-#undef CTNN_ELEMENTWISE
 
 }  // namespace ctnn::kernels

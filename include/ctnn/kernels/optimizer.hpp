@@ -11,6 +11,7 @@
 #include <hwy/highway.h>
 
 #include "ctnn/detail/math.hpp"
+#include "ctnn/kernels/dispatch.hpp"
 
 namespace ctnn::kernels {
 
@@ -108,17 +109,8 @@ HWY_INLINE void adam(T lr, T beta1, T beta2, T eps, T c1, T c2, const T* HWY_RES
 HWY_AFTER_NAMESPACE();
 
 namespace ctnn::kernels {
-#define CTNN_OPTIMIZER_KERNEL(name)       \
-  template <std::size_t N, class... Args> \
-  constexpr void name(Args... args) {     \
-    if (std::is_constant_evaluated())     \
-      scalar::name<N>(args...);           \
-    else                                  \
-      simd::name<N>(args...);             \
-  }
-CTNN_OPTIMIZER_KERNEL(sgd)
-CTNN_OPTIMIZER_KERNEL(momentum)
-CTNN_OPTIMIZER_KERNEL(rmsprop)
-CTNN_OPTIMIZER_KERNEL(adam)
-#undef CTNN_OPTIMIZER_KERNEL
+CTNN_ELEMENTWISE(sgd)
+CTNN_ELEMENTWISE(momentum)
+CTNN_ELEMENTWISE(rmsprop)
+CTNN_ELEMENTWISE(adam)
 }  // namespace ctnn::kernels

@@ -25,6 +25,8 @@ namespace ctnn {
 /// mismatch with the network's output size does not compile.
 template <std::size_t B, std::size_t Classes>
 struct ClassLabels {
+  static constexpr std::size_t rows = B;
+  static constexpr std::size_t classes = Classes;
   std::array<std::uint32_t, B> index{};
 
   /// The one-hot target matrix; an index out of range gives an all-zero row (and no gradient

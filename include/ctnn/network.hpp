@@ -15,6 +15,7 @@
 #include <boost/hana/at.hpp>
 #include <boost/hana/tuple.hpp>
 
+#include "ctnn/detail/tensors.hpp"
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/input.hpp"
@@ -30,8 +31,18 @@ namespace hana = boost::hana;
 namespace detail {
 
 /// Stands in for a layer that could not be bound, so that one mistake gives one error.
-template <class T, std::size_t N>
-using placeholder_layer = ActivationLayer<activation::identity, T, N>;
+template <class T, std::size_t In, std::size_t Out>
+struct placeholder_layer : NoParameters {
+  using value_type = T;
+  static constexpr std::size_t input_size = In;
+  static constexpr std::size_t output_size = Out;
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, In>&, Matrix<T, B, Out>&) const {}
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, In>&, const Matrix<T, B, Out>&,
+                          const Matrix<T, B, Out>&, Matrix<T, B, In>&, placeholder_layer&) const {}
+  constexpr void initialize(SplitMix64&, Initialization) {}
+};
 
 template <class Spec, std::size_t In>
 constexpr bool spec_accepts() {
@@ -60,24 +71,43 @@ constexpr bool spec_binds() {
     return false;
 }
 
+/// Spec bound to T and In, when it binds and the result is a Layer.
+template <class T, class Spec, std::size_t In>
+constexpr bool spec_gives_layer() {
+  if constexpr (spec_binds<Spec, In>())
+    return Layer<typename Spec::template layer<T, In>>;
+  else
+    return false;
+}
+
 /// The first mistake made by layer Index (Spec, fed In features), or void if there is none.
-template <std::size_t Index, class Spec, std::size_t In>
+template <class T, std::size_t Index, class Spec, std::size_t In>
 constexpr auto layer_error() {
   using namespace shape_error;
   using which = layer<Index, Spec>;
   if constexpr (!LayerSpec<Spec>) {
     return std::type_identity<not_a_layer_spec<which>>{};
   } else if constexpr (!Spec::template accepts_input<In>) {
-    if constexpr (requires { Spec::declared_input_size; })
-      return std::type_identity<layer_does_not_fit_the_one_before<
-          which, previous_output_size<In>, declared_input_size<Spec::declared_input_size>>>{};
-    else
+    if constexpr (requires { Spec::declared_input_size; }) {
+      if constexpr (Index == 1)
+        return std::type_identity<first_layer_does_not_fit_the_input<
+            which, network_input_size<In>, declared_input_size<Spec::declared_input_size>>>{};
+      else
+        return std::type_identity<layer_does_not_fit_the_one_before<
+            which, previous_output_size<In>, declared_input_size<Spec::declared_input_size>>>{};
+    } else {
       return std::type_identity<
           layer_does_not_accept_its_input_size<which, previous_output_size<In>>>{};
+    }
   } else if constexpr (Spec::template output_size<In> == 0) {
     return std::type_identity<layer_has_zero_outputs<which>>{};
   } else {
-    return std::type_identity<void>{};
+    using missing =
+        typename decltype(missing_layer_requirement<typename Spec::template layer<T, In>>())::type;
+    if constexpr (!std::is_void_v<missing>)
+      return std::type_identity<layer_misses_a_requirement<which, missing>>{};
+    else
+      return std::type_identity<void>{};
   }
 }
 
@@ -95,9 +125,9 @@ struct size_chain<In, Spec, Rest...> {
   }();
 };
 
-template <class T, class Spec, std::size_t In, bool Binds = spec_binds<Spec, In>()>
+template <class T, class Spec, std::size_t In, bool Binds = spec_gives_layer<T, Spec, In>()>
 struct bind {
-  using type = placeholder_layer<T, In>;
+  using type = placeholder_layer<T, In, spec_output_size<Spec, In>()>;
 };
 template <class T, class Spec, std::size_t In>
 struct bind<T, Spec, In, true> {
@@ -147,7 +177,7 @@ struct network_traits {
   template <std::size_t... I>
   static auto errors(std::index_sequence<I...>)
       -> first_error<typename decltype(network_error<InputSpec, depth>())::type,
-                     typename decltype(layer_error<I + 1, Specs, sizes[I]>())::type...>;
+                     typename decltype(layer_error<T, I + 1, Specs, sizes[I]>())::type...>;
   /// The first mistake in the list, or void.
   using error = typename decltype(errors(std::index_sequence_for<Specs...>{}))::type;
 };
@@ -164,6 +194,52 @@ template <class Net, std::size_t B>
 class Workspace;
 template <class Net>
 class Gradients;
+
+template <class W>
+inline constexpr bool is_workspace_v = false;
+template <class Net, std::size_t B>
+inline constexpr bool is_workspace_v<Workspace<Net, B>> = true;
+
+namespace detail {
+
+/// The mistake in feeding a batch of B rows and N columns to Net, or void.
+template <class Net, std::size_t B, std::size_t N>
+using input_error =
+    std::conditional_t<N == Net::input_size, void,
+                       shape_error::input_has_wrong_number_of_features<
+                           shape_error::network_input_size<Net::input_size>,
+                           shape_error::input_features<N>, shape_error::batch_size<B>>>;
+
+/// The mistake in using W as the workspace of Net for a batch of B rows, or void.
+template <class Net, std::size_t B, class W>
+constexpr auto workspace_error_of() {
+  using namespace shape_error;
+  if constexpr (!is_workspace_v<W>)
+    return std::type_identity<workspace_made_for_another_network<network<Net>, given<W>>>{};
+  else if constexpr (!std::is_same_v<typename W::network_type, Net>)
+    return std::type_identity<
+        workspace_made_for_another_network<network<Net>, made_for<typename W::network_type>>>{};
+  else if constexpr (W::batch_size != B)
+    return std::type_identity<
+        workspace_batch_differs_from_input_batch<input_batch<B>, workspace_batch<W::batch_size>>>{};
+  else
+    return std::type_identity<void>{};
+}
+template <class Net, std::size_t B, class W>
+using workspace_error = typename decltype(workspace_error_of<Net, B, W>())::type;
+
+/// The mistake in using G as the gradients of Net, or void.
+template <class Net, class G>
+using gradients_error =
+    std::conditional_t<std::is_same_v<G, Gradients<Net>>, void,
+                       shape_error::workspace_made_for_another_network<shape_error::network<Net>,
+                                                                       shape_error::given<G>>>;
+
+/// Never called: what a function returning a reference returns after reporting a mistake.
+template <class T, std::size_t B, std::size_t N>
+const Matrix<T, B, N>& unreachable_output();
+
+}  // namespace detail
 
 /// A feed-forward network over element type T (float or double). Use `ctnn::Network<...>` for
 /// float; `ctnn::BasicNetwork<double, ...>` for double.
@@ -199,7 +275,7 @@ class BasicNetwork {
   /// Number of trainable scalars (weights and biases) in all layers.
   static constexpr std::size_t parameter_count = [] {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return (std::size_t{0} + ... + layer_type<I + 1>::parameter_count);
+      return (std::size_t{0} + ... + detail::parameter_count_of<layer_type<I + 1>>());
     }
     (std::make_index_sequence<depth>{});
   }();
@@ -228,22 +304,30 @@ class BasicNetwork {
   }
 
   /// Inference on a batch of B samples (rows). Keeps only what the next layer needs.
-  template <std::size_t B>
-  constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, input_size>& x) const {
-    return forward_from<1, B>(x);
+  template <std::size_t B, std::size_t N>
+  constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, N>& x) const {
+    if constexpr (detail::no_shape_error<detail::input_error<BasicNetwork, B, N>>())
+      return forward_from<1, B>(x);
+    else
+      return {};
   }
 
-  /// Forward pass that keeps every layer's activation in `ws` for the backward pass; returns the
-  /// output, which lives in ws.
-  template <std::size_t B>
-  constexpr const Matrix<T, B, output_size>& forward(const Matrix<T, B, input_size>& x,
-                                                     Workspace<BasicNetwork, B>& ws) const {
-    ws.template activation<0>() = x;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (layer<I + 1>().forward(ws.template activation<I>(), ws.template activation<I + 1>()), ...);
+  /// Forward pass that keeps every layer's activation in `ws` (a Workspace<ThisNetwork, B>) for
+  /// the backward pass; returns the output, which lives in ws.
+  template <std::size_t B, std::size_t N, class WorkspaceT>
+  constexpr const Matrix<T, B, output_size>& forward(const Matrix<T, B, N>& x,
+                                                     WorkspaceT& ws) const {
+    if constexpr (detail::no_shape_error<detail::input_error<BasicNetwork, B, N>>() &&
+                  detail::no_shape_error<detail::workspace_error<BasicNetwork, B, WorkspaceT>>()) {
+      ws.template activation<0>() = x;
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (layer<I + 1>().forward(ws.template activation<I>(), ws.template activation<I + 1>()), ...);
+      }
+      (std::make_index_sequence<depth>{});
+      return ws.template activation<depth>();
+    } else {
+      return detail::unreachable_output<T, B, output_size>();
     }
-    (std::make_index_sequence<depth>{});
-    return ws.template activation<depth>();
   }
 
   /// Backward pass. Expects ws to hold a forward pass and ws.gradient<From>() = dC/dA(From); walks

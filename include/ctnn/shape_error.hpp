@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 namespace ctnn::shape_error {
 
@@ -25,8 +26,26 @@ template <std::size_t N>
 struct network_input_size {};
 template <std::size_t N>
 struct network_output_size {};
+template <std::size_t N>
+struct input_features {};
+template <std::size_t N>
+struct batch_size {};
+template <std::size_t N>
+struct target_columns {};
+template <std::size_t N>
+struct label_classes {};
+template <std::size_t N>
+struct input_batch {};
+template <std::size_t N>
+struct target_batch {};
+template <std::size_t N>
+struct workspace_batch {};
 template <class T>
 struct given {};
+template <class Net>
+struct network {};
+template <class Net>
+struct made_for {};
 
 }  // namespace ctnn::shape_error
 
@@ -57,6 +76,14 @@ struct shape_check<false, Error> : report_shape_error<Error> {
   static constexpr bool ok = true;  // already reported: do not add a second error
 };
 
+/// Reports Error unless it is void; true when there is no error. For mistakes found in a call:
+/// `if constexpr (detail::no_shape_error<E>()) { ...the work... }` so that nothing follows it.
+template <class Error>
+constexpr bool no_shape_error() {
+  static_assert(shape_check<std::is_void_v<Error>, Error>::ok);
+  return std::is_void_v<Error>;
+}
+
 }  // namespace ctnn::detail
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +101,8 @@ namespace ctnn::shape_error {
 CTNN_SHAPE_ERROR(layer_does_not_fit_the_one_before);
 /// A layer spec that rejects the size of the layer before it (user-defined layers).
 CTNN_SHAPE_ERROR(layer_does_not_accept_its_input_size);
+/// The first layer is an explicit `Dense<In, Out>` whose In differs from Input<N>.
+CTNN_SHAPE_ERROR(first_layer_does_not_fit_the_input);
 /// A layer with zero outputs, e.g. Dense<0>.
 CTNN_SHAPE_ERROR(layer_has_zero_outputs);
 /// Input<0>.
@@ -84,6 +113,29 @@ CTNN_SHAPE_ERROR(network_has_no_layers);
 CTNN_SHAPE_ERROR(network_must_start_with_input);
 /// A type in the layer list that is not a layer spec.
 CTNN_SHAPE_ERROR(not_a_layer_spec);
+
+/// A bound layer type (a user-defined layer) that does not meet the ctnn::Layer concept; the
+/// second argument names the requirement (ctnn::layer_requirement, layers/layer.hpp).
+CTNN_SHAPE_ERROR(layer_misses_a_requirement);
+
+// Mistakes in a call (forward, compute_gradients, train_step, Trainer::step, ...).
+
+/// A batch whose number of columns is not the network's input size.
+CTNN_SHAPE_ERROR(input_has_wrong_number_of_features);
+/// A target matrix whose number of columns is not the network's output size.
+CTNN_SHAPE_ERROR(target_does_not_match_the_output);
+/// ClassLabels<B, K> whose class count K is not the network's output size.
+CTNN_SHAPE_ERROR(class_count_does_not_match_the_output);
+/// A target with another number of rows (samples) than the input batch.
+CTNN_SHAPE_ERROR(target_batch_differs_from_input_batch);
+/// A target that is neither Matrix<T, B, outputs> nor ClassLabels<B, classes>.
+CTNN_SHAPE_ERROR(target_is_not_a_matrix_or_class_labels);
+/// A Workspace<Other, B> or Gradients<Other> passed with a network of another type.
+CTNN_SHAPE_ERROR(workspace_made_for_another_network);
+/// A Workspace<Net, B1> used with a batch of B2 != B1 rows.
+CTNN_SHAPE_ERROR(workspace_batch_differs_from_input_batch);
+/// An optimizer (Adam<Other>, ...) used with a network of another type.
+CTNN_SHAPE_ERROR(optimizer_made_for_another_network);
 
 #undef CTNN_SHAPE_ERROR
 

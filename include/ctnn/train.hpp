@@ -30,6 +30,29 @@ constexpr bool fused_output() {
   return LossT::template fuses_with<typename Net::template spec_type<Net::depth>>;
 }
 
+/// Adds lambda W to the gradient of every weight matrix; returns lambda/2 sum W^2.
+template <class Net, class T>
+constexpr T add_l2(const Net& net, Gradients<Net>& gradients, T lambda) {
+  T cost = 0;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          auto& layer = net.template layer<I + 1>();
+          if constexpr (requires { layer.weights; }) {
+            constexpr std::size_t n = std::remove_cvref_t<decltype(layer.weights)>::size;
+            T sum = 0;
+            for (const T w : layer.weights) sum += w * w;
+            cost += lambda / T(2) * sum;
+            kernels::axpy<n>(lambda, layer.weights.data(),
+                             gradients.template layer<I + 1>().weights.data());
+          }
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<Net::depth>{});
+  return cost;
+}
+
 template <class Target, class T, std::size_t B, std::size_t N>
 constexpr Matrix<T, B, N> target_matrix(const Target& target) {
   if constexpr (std::is_same_v<Target, Matrix<T, B, N>>)
@@ -38,65 +61,118 @@ constexpr Matrix<T, B, N> target_matrix(const Target& target) {
     return target.template one_hot<T>();
 }
 
-template <class Target, class T, std::size_t B, std::size_t N>
-inline constexpr bool is_target_for =
-    std::is_same_v<Target, Matrix<T, B, N>> || std::is_same_v<Target, ClassLabels<B, N>>;
+template <class L>
+inline constexpr bool is_class_labels_v = false;
+template <std::size_t B, std::size_t K>
+inline constexpr bool is_class_labels_v<ClassLabels<B, K>> = true;
+
+/// The mistake in using Target as the target of Net for a batch of B rows, or void.
+template <class Net, std::size_t B, class Target>
+constexpr auto target_error_of() {
+  using namespace shape_error;
+  constexpr std::size_t out = Net::output_size;
+  if constexpr (is_class_labels_v<Target>) {
+    if constexpr (Target::rows != B)
+      return std::type_identity<
+          target_batch_differs_from_input_batch<input_batch<B>, target_batch<Target::rows>>>{};
+    else if constexpr (Target::classes != out)
+      return std::type_identity<class_count_does_not_match_the_output<
+          network_output_size<out>, label_classes<Target::classes>>>{};
+    else
+      return std::type_identity<void>{};
+  } else if constexpr (is_matrix_v<Target>) {
+    if constexpr (Target::rows != B)
+      return std::type_identity<
+          target_batch_differs_from_input_batch<input_batch<B>, target_batch<Target::rows>>>{};
+    else if constexpr (Target::cols != out)
+      return std::type_identity<target_does_not_match_the_output<network_output_size<out>,
+                                                                 target_columns<Target::cols>>>{};
+    else if constexpr (!std::is_same_v<typename Target::value_type, typename Net::value_type>)
+      return std::type_identity<target_is_not_a_matrix_or_class_labels<given<Target>>>{};
+    else
+      return std::type_identity<void>{};
+  } else {
+    return std::type_identity<target_is_not_a_matrix_or_class_labels<given<Target>>>{};
+  }
+}
+template <class Net, std::size_t B, class Target>
+using target_error = typename decltype(target_error_of<Net, B, Target>())::type;
+
+/// The mistake in using Optimizer to update Net, or void.
+template <class Net, class Optimizer>
+constexpr auto optimizer_error_of() {
+  using namespace shape_error;
+  if constexpr (!requires { typename Optimizer::network_type; })
+    return std::type_identity<optimizer_made_for_another_network<network<Net>, given<Optimizer>>>{};
+  else if constexpr (!std::is_same_v<typename Optimizer::network_type, Net>)
+    return std::type_identity<optimizer_made_for_another_network<
+        network<Net>, made_for<typename Optimizer::network_type>>>{};
+  else
+    return std::type_identity<void>{};
+}
+template <class Net, class Optimizer>
+using optimizer_error = typename decltype(optimizer_error_of<Net, Optimizer>())::type;
+
+/// Reports the first mistake in the arguments of a training call; true when there is none.
+template <class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT, class GradientsT>
+constexpr bool training_arguments_fit() {
+  return no_shape_error<input_error<Net, B, N>>() &&
+         no_shape_error<target_error<Net, B, Target>>() &&
+         no_shape_error<workspace_error<Net, B, WorkspaceT>>() &&
+         no_shape_error<gradients_error<Net, GradientsT>>();
+}
 
 }  // namespace detail
 
 /// Forward pass, cost and backward pass for one batch: fills `ws` and `gradients`, returns C.
 /// target is `Matrix<T, B, Net::output_size>` or, for classification, `ClassLabels<B, classes>`.
-template <class LossT, class Net, std::size_t B, class Target>
-requires detail::is_target_for<Target, typename Net::value_type, B, Net::output_size>
+/// A mismatched argument is a compile error naming the mistake and its sizes (shape_error.hpp).
+template <class LossT, class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT,
+          class GradientsT>
+requires is_network_v<Net>
 constexpr typename Net::value_type compute_gradients(
-    const Net& net, const Matrix<typename Net::value_type, B, Net::input_size>& x,
-    const Target& target, Workspace<Net, B>& ws, Gradients<Net>& gradients, L2 l2 = {}) {
+    const Net& net, const Matrix<typename Net::value_type, B, N>& x, const Target& target,
+    WorkspaceT& ws, GradientsT& gradients, L2 l2 = {}) {
   using T = typename Net::value_type;
   constexpr std::size_t L = Net::depth;
-  const Matrix<T, B, Net::output_size> t =
-      detail::target_matrix<Target, T, B, Net::output_size>(target);
-  net.forward(x, ws);
-  T cost;
-  if constexpr (detail::fused_output<Net, LossT>()) {
-    // The output activation and the loss together: dC/dZ(L) straight from A(L) and T.
-    cost = LossT::fused_value(ws.template activation<L - 1>(), t);
-    LossT::fused_gradient(ws.template activation<L>(), t, ws.template gradient<L - 1>());
-    net.template backward<L - 1>(ws, gradients);
+  if constexpr (!detail::training_arguments_fit<Net, B, N, Target, WorkspaceT, GradientsT>()) {
+    return T{};
   } else {
-    cost = LossT::value(ws.template activation<L>(), t);
-    LossT::gradient(ws.template activation<L>(), t, ws.template gradient<L>());
-    net.template backward<L>(ws, gradients);
-  }
-  if (l2.lambda != 0) {
-    const T lambda = static_cast<T>(l2.lambda);
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (
-          [&] {
-            auto& layer = net.template layer<I + 1>();
-            if constexpr (requires { layer.weights; }) {
-              constexpr std::size_t n = std::remove_cvref_t<decltype(layer.weights)>::size;
-              T sum = 0;
-              for (const T w : layer.weights) sum += w * w;
-              cost += lambda / T(2) * sum;
-              kernels::axpy<n>(lambda, layer.weights.data(),
-                               gradients.template layer<I + 1>().weights.data());
-            }
-          }(),
-          ...);
+    const Matrix<T, B, Net::output_size> t =
+        detail::target_matrix<Target, T, B, Net::output_size>(target);
+    net.forward(x, ws);
+    T cost;
+    if constexpr (detail::fused_output<Net, LossT>()) {
+      // The output activation and the loss together: dC/dZ(L) straight from A(L) and T.
+      cost = LossT::fused_value(ws.template activation<L - 1>(), t);
+      LossT::fused_gradient(ws.template activation<L>(), t, ws.template gradient<L - 1>());
+      net.template backward<L - 1>(ws, gradients);
+    } else {
+      cost = LossT::value(ws.template activation<L>(), t);
+      LossT::gradient(ws.template activation<L>(), t, ws.template gradient<L>());
+      net.template backward<L>(ws, gradients);
     }
-    (std::make_index_sequence<L>{});
+    if (l2.lambda != 0) cost += detail::add_l2(net, gradients, static_cast<T>(l2.lambda));
+    return cost;
   }
-  return cost;
 }
 
 /// One training step on a batch: compute_gradients, then the optimizer's update. Returns C.
-template <class LossT, class Net, std::size_t B, class Target, OptimizerFor<Net> Optimizer>
-constexpr typename Net::value_type train_step(
-    Net& net, const Matrix<typename Net::value_type, B, Net::input_size>& x, const Target& target,
-    Workspace<Net, B>& ws, Gradients<Net>& gradients, Optimizer& optimizer, L2 l2 = {}) {
-  const auto cost = compute_gradients<LossT>(net, x, target, ws, gradients, l2);
-  optimizer.step(net, gradients);
-  return cost;
+template <class LossT, class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT,
+          class GradientsT, class Optimizer>
+requires is_network_v<Net>
+constexpr typename Net::value_type train_step(Net& net,
+                                              const Matrix<typename Net::value_type, B, N>& x,
+                                              const Target& target, WorkspaceT& ws,
+                                              GradientsT& gradients, Optimizer& optimizer,
+                                              L2 l2 = {}) {
+  if constexpr (!detail::no_shape_error<detail::optimizer_error<Net, Optimizer>>()) {
+    return {};
+  } else {
+    const auto cost = compute_gradients<LossT>(net, x, target, ws, gradients, l2);
+    optimizer.step(net, gradients);
+    return cost;
+  }
 }
 
 /// Everything a training step needs for network Net, loss LossT, optimizer Optimizer and batch B,
@@ -104,8 +180,8 @@ constexpr typename Net::value_type train_step(
 template <class Net, class LossT, class Optimizer, std::size_t B>
 class Trainer {
   static_assert(is_network_v<Net>, "ctnn::Trainer<Net, Loss, Optimizer, B>: Net must be a Network");
-  static_assert(std::is_same_v<typename Optimizer::network_type, Net>,
-                "ctnn::Trainer: the optimizer was made for another network type");
+  using optimizer_error = detail::optimizer_error<Net, Optimizer>;
+  static_assert(detail::shape_check<std::is_void_v<optimizer_error>, optimizer_error>::ok);
 
  public:
   using network_type = Net;
@@ -123,9 +199,8 @@ class Trainer {
   constexpr explicit Trainer(Optimizer o, L2 l2 = {}) : optimizer(o), regularization(l2) {}
 
   /// Forward, cost, backward and update on one batch, with denormals flushed to zero; returns C.
-  template <class Target>
-  constexpr value_type step(Net& net, const Matrix<value_type, B, Net::input_size>& x,
-                            const Target& target) {
+  template <class NetT, std::size_t Rows, std::size_t N, class Target>
+  constexpr value_type step(NetT& net, const Matrix<value_type, Rows, N>& x, const Target& target) {
     if (std::is_constant_evaluated())
       return train_step<LossT>(net, x, target, workspace, gradients, optimizer, regularization);
     return step_flushing_denormals(net, x, target);
@@ -133,8 +208,8 @@ class Trainer {
 
  private:
   // Not constexpr: the guard touches the FPU's control register.
-  template <class Target>
-  value_type step_flushing_denormals(Net& net, const Matrix<value_type, B, Net::input_size>& x,
+  template <class NetT, std::size_t Rows, std::size_t N, class Target>
+  value_type step_flushing_denormals(NetT& net, const Matrix<value_type, Rows, N>& x,
                                      const Target& target) {
     FlushDenormals guard;
     return train_step<LossT>(net, x, target, workspace, gradients, optimizer, regularization);

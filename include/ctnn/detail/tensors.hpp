@@ -5,12 +5,23 @@
 
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include <boost/hana/at.hpp>
 #include <boost/hana/length.hpp>
 
 namespace ctnn::detail {
+
+/// Number of scalars in the parameter tensors of layer type L (the sizes of its tensors()).
+template <class L>
+constexpr std::size_t parameter_count_of() {
+  using tensors = decltype(std::declval<const L&>().tensors());
+  return []<std::size_t... J>(std::index_sequence<J...>) {
+    return (std::size_t{0} + ... + std::remove_cvref_t<std::tuple_element_t<J, tensors>>::size);
+  }
+  (std::make_index_sequence<std::tuple_size_v<tensors>>{});
+}
 
 // One tensor position J of one layer, across all objects' tensor tuples.
 template <std::size_t J, class F, class... TensorTuples>

@@ -134,15 +134,6 @@ struct bind<T, Spec, In, true> {
   using type = typename Spec::template layer<T, In>;
 };
 
-template <class... Errors>
-struct first_error {
-  using type = void;
-};
-template <class E, class... Rest>
-struct first_error<E, Rest...> {
-  using type = std::conditional_t<std::is_void_v<E>, typename first_error<Rest...>::type, E>;
-};
-
 template <class InputSpec, std::size_t Depth>
 constexpr auto network_error() {
   using namespace shape_error;
@@ -306,10 +297,13 @@ class BasicNetwork {
   /// Inference on a batch of B samples (rows). Keeps only what the next layer needs.
   template <std::size_t B, std::size_t N>
   constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, N>& x) const {
-    if constexpr (detail::no_shape_error<detail::input_error<BasicNetwork, B, N>>())
-      return forward_from<1, B>(x);
-    else
+    using error = detail::input_error<BasicNetwork, B, N>;
+    if constexpr (!std::is_void_v<error>) {
+      detail::report_shape_error_in_call<error>();
       return {};
+    } else {
+      return forward_from<1, B>(x);
+    }
   }
 
   /// Forward pass that keeps every layer's activation in `ws` (a Workspace<ThisNetwork, B>) for
@@ -317,16 +311,18 @@ class BasicNetwork {
   template <std::size_t B, std::size_t N, class WorkspaceT>
   constexpr const Matrix<T, B, output_size>& forward(const Matrix<T, B, N>& x,
                                                      WorkspaceT& ws) const {
-    if constexpr (detail::no_shape_error<detail::input_error<BasicNetwork, B, N>>() &&
-                  detail::no_shape_error<detail::workspace_error<BasicNetwork, B, WorkspaceT>>()) {
+    using error = detail::first_error_t<detail::input_error<BasicNetwork, B, N>,
+                                        detail::workspace_error<BasicNetwork, B, WorkspaceT>>;
+    if constexpr (!std::is_void_v<error>) {
+      detail::report_shape_error_in_call<error>();
+      return detail::unreachable_output<T, B, output_size>();
+    } else {
       ws.template activation<0>() = x;
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (layer<I + 1>().forward(ws.template activation<I>(), ws.template activation<I + 1>()), ...);
       }
       (std::make_index_sequence<depth>{});
       return ws.template activation<depth>();
-    } else {
-      return detail::unreachable_output<T, B, output_size>();
     }
   }
 

@@ -56,11 +56,15 @@ constexpr Matrix<T, R, C> operator*(const Matrix<T, R, K>& a, const Matrix<T, K,
   kernels::gemm<R, K, C>(a.data(), b.data(), static_cast<const T*>(nullptr), c.data());
   return c;
 }
-/// Shape error: the product needs lhs_cols == rhs_rows.
+#if !defined(__clang__)
+/// Shape error: the product needs lhs_cols == rhs_rows. GCC names a deleted function's template
+/// arguments in its first error line; Clang names both operand types when no operator* fits at
+/// all, so it is told nothing more. On both, `a * b` is not a valid expression.
 template <class T, std::size_t lhs_rows, std::size_t lhs_cols, std::size_t rhs_rows,
           std::size_t rhs_cols>
 requires(lhs_cols != rhs_rows) void operator*(const Matrix<T, lhs_rows, lhs_cols>&,
                                               const Matrix<T, rhs_rows, rhs_cols>&) = delete;
+#endif
 
 /// A^T B for A (K, M) and B (K, N) -> (M, N), reading A column-wise: the weight gradient A^T G.
 template <class T, std::size_t K, std::size_t M, std::size_t N>

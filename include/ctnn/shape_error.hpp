@@ -76,12 +76,25 @@ struct shape_check<false, Error> : report_shape_error<Error> {
   static constexpr bool ok = true;  // already reported: do not add a second error
 };
 
-/// Reports Error unless it is void; true when there is no error. For mistakes found in a call:
-/// `if constexpr (detail::no_shape_error<E>()) { ...the work... }` so that nothing follows it.
+/// The first non-void type of Errors..., or void: the mistake to report when a call has several.
+template <class... Errors>
+struct first_error {
+  using type = void;
+};
+template <class E, class... Rest>
+struct first_error<E, Rest...> {
+  using type = std::conditional_t<std::is_void_v<E>, typename first_error<Rest...>::type, E>;
+};
+template <class... Errors>
+using first_error_t = typename first_error<Errors...>::type;
+
+/// For mistakes found in a call, in the branch that is compiled only when there is one:
+///   if constexpr (!std::is_void_v<E>) { detail::report_shape_error_in_call<E>(); return {}; }
+///   else { ...the work... }
+/// so that the error is reported once and nothing else of the call is compiled.
 template <class Error>
-constexpr bool no_shape_error() {
-  static_assert(shape_check<std::is_void_v<Error>, Error>::ok);
-  return std::is_void_v<Error>;
+constexpr void report_shape_error_in_call() {
+  static_assert(shape_check<false, Error>::ok);
 }
 
 }  // namespace ctnn::detail

@@ -113,14 +113,11 @@ constexpr auto optimizer_error_of() {
 template <class Net, class Optimizer>
 using optimizer_error = typename decltype(optimizer_error_of<Net, Optimizer>())::type;
 
-/// Reports the first mistake in the arguments of a training call; true when there is none.
+/// The first mistake in the arguments of a training call, or void.
 template <class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT, class GradientsT>
-constexpr bool training_arguments_fit() {
-  return no_shape_error<input_error<Net, B, N>>() &&
-         no_shape_error<target_error<Net, B, Target>>() &&
-         no_shape_error<workspace_error<Net, B, WorkspaceT>>() &&
-         no_shape_error<gradients_error<Net, GradientsT>>();
-}
+using training_error =
+    first_error_t<input_error<Net, B, N>, target_error<Net, B, Target>,
+                  workspace_error<Net, B, WorkspaceT>, gradients_error<Net, GradientsT>>;
 
 }  // namespace detail
 
@@ -135,7 +132,9 @@ constexpr typename Net::value_type compute_gradients(
     WorkspaceT& ws, GradientsT& gradients, L2 l2 = {}) {
   using T = typename Net::value_type;
   constexpr std::size_t L = Net::depth;
-  if constexpr (!detail::training_arguments_fit<Net, B, N, Target, WorkspaceT, GradientsT>()) {
+  using error = detail::training_error<Net, B, N, Target, WorkspaceT, GradientsT>;
+  if constexpr (!std::is_void_v<error>) {
+    detail::report_shape_error_in_call<error>();
     return T{};
   } else {
     const Matrix<T, B, Net::output_size> t =
@@ -166,7 +165,11 @@ constexpr typename Net::value_type train_step(Net& net,
                                               const Target& target, WorkspaceT& ws,
                                               GradientsT& gradients, Optimizer& optimizer,
                                               L2 l2 = {}) {
-  if constexpr (!detail::no_shape_error<detail::optimizer_error<Net, Optimizer>>()) {
+  using error =
+      detail::first_error_t<detail::optimizer_error<Net, Optimizer>,
+                            detail::training_error<Net, B, N, Target, WorkspaceT, GradientsT>>;
+  if constexpr (!std::is_void_v<error>) {
+    detail::report_shape_error_in_call<error>();
     return {};
   } else {
     const auto cost = compute_gradients<LossT>(net, x, target, ws, gradients, l2);

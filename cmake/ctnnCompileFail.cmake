@@ -1,0 +1,72 @@
+# Runs one shape-error example through the compiler (cmake -P). Arguments:
+#   COMPILER, COMPILER_ID (GNU or Clang), SOURCE, INCLUDES (;-list of directories), MODE:
+#   - fail:    the file must not compile; its first error line must match the file's
+#              `// expect:` regex (or `// expect-gcc:` / `// expect-clang:`), and the whole output
+#              must stay within `// max-lines-gcc:` / `// max-lines-clang:` lines when given.
+#   - control: the file compiled with -DCTNN_CONTROL (the corrected code) must compile.
+# Prints `lines=<n> first_error=<line>` so that the README's table can be checked against CTest.
+cmake_minimum_required(VERSION 3.21)
+
+set(command ${COMPILER} -std=c++20 -fsyntax-only -fno-diagnostics-color)
+foreach(dir IN LISTS INCLUDES)
+  list(APPEND command -isystem ${dir})
+endforeach()
+list(APPEND command -I${CTNN_INCLUDE} ${SOURCE})
+if(MODE STREQUAL "control")
+  list(APPEND command -DCTNN_CONTROL)
+endif()
+execute_process(COMMAND ${command} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+string(APPEND out "${err}")
+
+if(MODE STREQUAL "control")
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "the corrected code (CTNN_CONTROL) does not compile:\n${out}")
+  endif()
+  message(STATUS "control compiles")
+  return()
+endif()
+
+if(status EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} compiled, but it holds a shape mistake that must not compile")
+endif()
+
+if(COMPILER_ID STREQUAL "GNU")
+  set(tag gcc)
+else()
+  set(tag clang)
+endif()
+file(STRINGS ${SOURCE} expect_lines REGEX "^// (expect|expect-${tag}|max-lines-${tag}): ")
+set(expect "")
+set(max_lines "")
+foreach(line IN LISTS expect_lines)
+  if(line MATCHES "^// (expect|expect-${tag}): (.*)$")
+    set(expect "${CMAKE_MATCH_2}")
+  elseif(line MATCHES "^// max-lines-${tag}: ([0-9]+)$")
+    set(max_lines "${CMAKE_MATCH_1}")
+  endif()
+endforeach()
+if(expect STREQUAL "")
+  message(FATAL_ERROR "${SOURCE} has no `// expect:` line")
+endif()
+
+string(REPLACE ";" "\\;" out_escaped "${out}")
+string(REPLACE "\n" ";" lines "${out_escaped}")
+list(LENGTH lines count)
+if(out MATCHES "\n$")
+  math(EXPR count "${count} - 1")
+endif()
+set(first_error "")
+foreach(line IN LISTS lines)
+  if(line MATCHES " error: ")
+    set(first_error "${line}")
+    break()
+  endif()
+endforeach()
+message(STATUS "lines=${count} first_error=${first_error}")
+
+if(NOT first_error MATCHES "${expect}")
+  message(FATAL_ERROR "the first error line does not match `${expect}`:\n${first_error}\n\n${out}")
+endif()
+if(max_lines AND count GREATER max_lines)
+  message(FATAL_ERROR "${count} lines of diagnostics, more than the ${max_lines} allowed:\n${out}")
+endif()

@@ -1,4 +1,5 @@
 // Mistake: a user-defined layer (a fixed gain) that has no backward pass.
+// user-code: Network<Input<4>, Dense<8>, Gain, Dense<1>>  // GainLayer has no backward()
 // expect: layer_misses_a_requirement.*ctnn::shape_error::layer<2, Gain ?>.*ctnn::layer_requirement::const_backward_with_input_gradient_flag
 #include <cstddef>
 #include <tuple>

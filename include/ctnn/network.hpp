@@ -389,6 +389,7 @@ class Gradients {
  public:
   using network_type = Net;
   using layers_type = typename Net::layers_type;
+  static constexpr std::size_t bytes = sizeof(layers_type);
 
   template <std::size_t I>
   requires(I >= 1 && I <= Net::depth) constexpr auto& layer() { return hana::at_c<I - 1>(layers_); }
@@ -425,6 +426,9 @@ class Workspace {
  public:
   using network_type = Net;
   static constexpr std::size_t batch_size = B;
+  /// Bytes of every activation and activation gradient of a batch (what training adds to the
+  /// network's parameter_bytes, with Gradients<Net> and the optimizer's state).
+  static constexpr std::size_t bytes = 2 * sizeof(activations_type);
 
   /// A(I): A(0) is the input batch, A(I) the output of layer I.
   template <std::size_t I>

@@ -23,7 +23,7 @@ namespace ctnn {
 /// out = a * b, (R, K) x (K, C) -> (R, C).
 template <class T, std::size_t R, std::size_t K, std::size_t C>
 constexpr void multiply(const Matrix<T, R, K>& a, const Matrix<T, K, C>& b, Matrix<T, R, C>& out) {
-  kernels::gemm<R, K, C>(a.data(), b.data(), static_cast<const T*>(nullptr), out.data());
+  kernels::gemm<R, K, C>(a.data(), b.data(), out.data());
 }
 /// out = a * w + 1 bias: the affine map Z = A W + 1 b of a dense layer, bias fused.
 template <class T, std::size_t R, std::size_t K, std::size_t C>
@@ -53,7 +53,7 @@ constexpr void column_sums(const Matrix<T, R, C>& m, Matrix<T, 1, C>& out) {
 template <class T, std::size_t R, std::size_t K, std::size_t C>
 constexpr Matrix<T, R, C> operator*(const Matrix<T, R, K>& a, const Matrix<T, K, C>& b) {
   Matrix<T, R, C> c;
-  kernels::gemm<R, K, C>(a.data(), b.data(), static_cast<const T*>(nullptr), c.data());
+  kernels::gemm<R, K, C>(a.data(), b.data(), c.data());
   return c;
 }
 #if !defined(__clang__)

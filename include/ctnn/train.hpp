@@ -121,6 +121,17 @@ using training_error =
 
 }  // namespace detail
 
+/// A batch that Net accepts as input: Matrix<Net::value_type, B, Net::input_size>, any B.
+template <class X, class Net>
+concept InputBatchFor = is_network_v<Net> && is_matrix_v<X> &&
+    std::is_same_v<typename X::value_type, typename Net::value_type> &&
+    std::is_void_v<detail::input_error<Net, X::rows, X::cols>>;
+
+/// A target for Net's output on a batch of B samples: Matrix<T, B, outputs> or
+/// ClassLabels<B, outputs>.
+template <class Target, class Net, std::size_t B>
+concept TargetFor = is_network_v<Net> && std::is_void_v<detail::target_error<Net, B, Target>>;
+
 /// Forward pass, cost and backward pass for one batch: fills `ws` and `gradients`, returns C.
 /// target is `Matrix<T, B, Net::output_size>` or, for classification, `ClassLabels<B, classes>`.
 /// A mismatched argument is a compile error naming the mistake and its sizes (shape_error.hpp).

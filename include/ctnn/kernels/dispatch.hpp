@@ -12,6 +12,13 @@
 namespace ctnn::kernels {
 
 template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm(const T* a, const T* b, T* c) {
+  if (std::is_constant_evaluated())
+    scalar::gemm<M, K, N>(a, b, c);
+  else
+    simd::gemm<M, K, N>(a, b, static_cast<const T*>(nullptr), c);
+}
+template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
   if (std::is_constant_evaluated())
     scalar::gemm<M, K, N>(a, b, bias, c);

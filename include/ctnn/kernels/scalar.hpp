@@ -10,16 +10,29 @@
 
 namespace ctnn::kernels::scalar {
 
-/// c (M, N) = a (M, K) * b (K, N), plus `bias` (1, N) on every row when bias is not null.
+/// c (M, N) += a (M, K) * b (K, N).
 template <std::size_t M, std::size_t K, std::size_t N, class T>
-constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
+constexpr void gemm_accumulate(const T* a, const T* b, T* c) {
   for (std::size_t i = 0; i < M; ++i) {
-    for (std::size_t j = 0; j < N; ++j) c[i * N + j] = bias ? bias[j] : T(0);
     for (std::size_t k = 0; k < K; ++k) {
       const T aik = a[i * K + k];
       for (std::size_t j = 0; j < N; ++j) c[i * N + j] += aik * b[k * N + j];
     }
   }
+}
+/// c (M, N) = a (M, K) * b (K, N).
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm(const T* a, const T* b, T* c) {
+  for (std::size_t i = 0; i < M * N; ++i) c[i] = T(0);
+  gemm_accumulate<M, K, N>(a, b, c);
+}
+/// c (M, N) = a (M, K) * b (K, N) + 1 bias, bias (1, N) added to every row. (Two functions rather
+/// than a null bias: GCC 12 cannot compare some pointers to null in a constant expression.)
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
+  for (std::size_t i = 0; i < M; ++i)
+    for (std::size_t j = 0; j < N; ++j) c[i * N + j] = bias[j];
+  gemm_accumulate<M, K, N>(a, b, c);
 }
 
 /// c (K, N) = a (M, K)^T * g (M, N): the weight gradient A^T G.

@@ -1,0 +1,184 @@
+// Static tests: this file only has to compile. Every check is a static_assert evaluated by the
+// compiler: negative tests (what must not compile is not a valid expression or not a valid
+// network) and constant-expression runs of the library (forward passes, XOR training).
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+
+#include <ctnn/ctnn.hpp>
+
+#include "xor_training.hpp"
+
+namespace {
+
+using namespace ctnn;
+
+// ---------------------------------------------------------------------------------------------
+// Invalid networks cannot be formed: ValidNetwork is false for each catalogue mistake, and true
+// for the corrected network next to it (so a typo cannot make a negative test pass).
+
+static_assert(ValidNetwork<float, Input<4>, Dense<8>, ReLU, Dense<8, 3>>);
+static_assert(!ValidNetwork<float, Input<4>, Dense<8>, ReLU, Dense<5, 3>>);  // does not fit
+static_assert(ValidNetwork<float, Input<4>, Dense<4, 8>>);
+static_assert(!ValidNetwork<float, Input<4>, Dense<5, 8>>);         // first layer vs Input<4>
+static_assert(!ValidNetwork<float, Input<4>, Dense<8>, Dense<0>>);  // zero outputs
+static_assert(!ValidNetwork<float, Input<0>, Dense<8>>);            // zero inputs
+static_assert(!ValidNetwork<float, Input<4>>);                      // no layers
+static_assert(!ValidNetwork<float, Dense<4>, Dense<8>>);            // no Input<N> first
+static_assert(!ValidNetwork<float, Input<4>, Dense<8>, float>);     // not a layer spec
+
+// A user-defined layer that misses one requirement of the Layer concept at a time.
+template <std::size_t N, bool HasForward, bool HasBackward, bool HasInitialize>
+struct Gain : NoParameters {
+  using value_type = float;
+  static constexpr std::size_t input_size = N;
+  static constexpr std::size_t output_size = N;
+  template <std::size_t B>
+  constexpr void forward(const Matrix<float, B, N>&,
+                         Matrix<float, B, N>&) const requires HasForward {}
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<float, B, N>&, const Matrix<float, B, N>&,
+                          const Matrix<float, B, N>&, Matrix<float, B, N>&,
+                          Gain&) const requires HasBackward {}
+  constexpr void initialize(SplitMix64&, Initialization) requires HasInitialize {}
+};
+template <bool F, bool B, bool I>
+struct GainSpec {
+  template <std::size_t In>
+  static constexpr bool accepts_input = true;
+  template <std::size_t In>
+  static constexpr std::size_t output_size = In;
+  template <class T, std::size_t In>
+  using layer = Gain<In, F, B, I>;
+};
+static_assert(Layer<Gain<3, true, true, true>>);
+static_assert(!Layer<Gain<3, false, true, true>>);
+static_assert(!Layer<Gain<3, true, false, true>>);
+static_assert(!Layer<Gain<3, true, true, false>>);
+static_assert(ValidNetwork<float, Input<4>, GainSpec<true, true, true>, Dense<1>>);
+static_assert(!ValidNetwork<float, Input<4>, GainSpec<true, false, true>, Dense<1>>);
+static_assert(
+    std::is_same_v<decltype(detail::missing_layer_requirement<Gain<3, true, false, true>>()),
+                   std::type_identity<layer_requirement::const_backward_with_input_gradient_flag>>);
+
+// ---------------------------------------------------------------------------------------------
+// Invalid operations are not valid expressions.
+
+template <std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
+constexpr bool can_multiply = requires(Matrix<float, R1, C1> a, Matrix<float, R2, C2> b) {
+  a* b;
+};
+static_assert(can_multiply<2, 3, 3, 5>);
+static_assert(!can_multiply<2, 3, 4, 5>);
+
+template <std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
+constexpr bool can_add = requires(Matrix<float, R1, C1> a, Matrix<float, R2, C2> b) {
+  a + b;
+};
+static_assert(can_add<2, 3, 2, 3>);
+static_assert(!can_add<2, 3, 3, 2>);
+
+// A^T G and G W^T: the backward products check their shapes too.
+template <class A, class G>
+constexpr bool can_transposed_times = requires(A a, G g) {
+  transposed_times(a, g);
+};
+template <class G, class W>
+constexpr bool can_times_transposed = requires(G g, W w) {
+  times_transposed(g, w);
+};
+static_assert(can_transposed_times<Matrix<float, 8, 4>, Matrix<float, 8, 3>>);
+static_assert(!can_transposed_times<Matrix<float, 8, 4>, Matrix<float, 7, 3>>);
+static_assert(can_times_transposed<Matrix<float, 8, 3>, Matrix<float, 4, 3>>);
+static_assert(!can_times_transposed<Matrix<float, 8, 3>, Matrix<float, 4, 2>>);
+
+// Parameter assignment of another shape.
+using Small = Network<Input<4>, Dense<8>, ReLU, Dense<3>>;
+template <class Net, class W>
+constexpr bool can_assign_first_weights = requires(Net net, W w) {
+  net.template layer<1>().weights = w;
+};
+static_assert(can_assign_first_weights<Small, Matrix<float, 4, 8>>);
+static_assert(!can_assign_first_weights<Small, Matrix<float, 3, 8>>);
+static_assert(!can_assign_first_weights<Small, Matrix<float, 8, 4>>);
+
+// Inputs and targets: what a network accepts, as concepts.
+static_assert(InputBatchFor<Matrix<float, 32, 4>, Small>);
+static_assert(!InputBatchFor<Matrix<float, 32, 5>, Small>);
+static_assert(!InputBatchFor<Matrix<double, 32, 4>, Small>);
+static_assert(TargetFor<Matrix<float, 16, 3>, Small, 16>);
+static_assert(!TargetFor<Matrix<float, 16, 2>, Small, 16>);  // wrong number of outputs
+static_assert(!TargetFor<Matrix<float, 8, 3>, Small, 16>);   // wrong batch
+static_assert(TargetFor<ClassLabels<16, 3>, Small, 16>);
+static_assert(!TargetFor<ClassLabels<16, 10>, Small, 16>);  // class count
+
+// Optimizers are made for one network.
+using Wider = Network<Input<4>, Dense<16>, ReLU, Dense<3>>;
+static_assert(OptimizerFor<Adam<Small>, Small>);
+static_assert(!OptimizerFor<Adam<Wider>, Small>);
+static_assert(!OptimizerFor<GradientDescent<Wider>, Small>);
+
+// ---------------------------------------------------------------------------------------------
+// Forward passes in a constant expression.
+
+// ReLU network with hand-set weights; values derived by hand:
+//   x = (1, 2):  z1 = (1 + 6 + 0.5, -2 + 1 - 1) = (7.5, -2), relu -> (7.5, 0), y = 15 + 0.25.
+//   x = (-1, 1): z1 = (-1 + 3 + 0.5, 2 + 0.5 - 1) = (2.5, 1.5), y = 5 - 1.5 + 0.25 = 3.75.
+using Tiny = Network<Input<2>, Dense<2>, ReLU, Dense<1>>;
+constexpr Tiny tiny_network() {
+  Tiny net;
+  net.layer<1>().weights = Matrix<float, 2, 2>{{{1, -2}, {3, 0.5f}}};
+  net.layer<1>().bias = Vector<float, 2>{{0.5f, -1}};
+  net.layer<3>().weights = Matrix<float, 2, 1>{{{2}, {-1}}};
+  net.layer<3>().bias = Vector<float, 1>{{{0.25f}}};
+  return net;
+}
+constexpr auto tiny_output = tiny_network().forward(Matrix<float, 2, 2>{{{1, 2}, {-1, 1}}});
+static_assert(tiny_output(0, 0) == 15.25f);
+static_assert(tiny_output(1, 0) == 3.75f);
+
+constexpr bool near(double a, double b, double tolerance) {
+  return a - b <= tolerance && b - a <= tolerance;
+}
+
+// Smooth activations against closed forms: tanh(0.5) and sigmoid(ln 3) = 3/4.
+using OneTanh = Network<Input<1>, Dense<1>, Tanh>;
+using OneSigmoid = Network<Input<1>, Dense<1>, Sigmoid>;
+template <class Net>
+constexpr float single_unit(float w, float b, float x) {
+  Net net;
+  net.template layer<1>().weights[0] = w;
+  net.template layer<1>().bias[0] = b;
+  return net.forward(Vector<float, 1>{{{x}}})(0, 0);
+}
+static_assert(near(single_unit<OneTanh>(1, 0, 0.5f), 0.46211715726000974, 1e-7));
+static_assert(near(single_unit<OneSigmoid>(2, 0, 0.54930614433405489f), 0.75, 1e-7));
+
+// Softmax output sums to one and keeps the order of its inputs.
+constexpr auto softmax_output = Network<Input<3>, Dense<3>, Softmax>{Seed{7}}.forward(
+    Matrix<float, 1, 3>{{{0.3f, -1.2f, 2.0f}}});
+static_assert(near(softmax_output[0] + softmax_output[1] + softmax_output[2], 1.0, 1e-6));
+
+// ---------------------------------------------------------------------------------------------
+// XOR trained by Adam inside a constant expression.
+constexpr xor_training::Result trained = xor_training::train();
+static_assert(trained.evaluation.accuracy == 1.0);
+static_assert(trained.evaluation.loss < 0.01);
+static_assert(trained.last_step_cost < 0.01);
+
+// ---------------------------------------------------------------------------------------------
+// Footprint: every byte a network needs is known at compile time.
+using Classifier = Network<Input<16>, Dense<32>, ReLU, Dense<4>, Softmax>;
+// 16*32 + 32 + 32*4 + 4 = 676 parameters.
+static_assert(Classifier::parameter_count == 676);
+static_assert(Classifier::parameter_bytes >= 676 * sizeof(float));
+static_assert(Gradients<Classifier>::bytes == Classifier::parameter_bytes);
+static_assert(Adam<Classifier>::state_bytes == 2 * Classifier::parameter_bytes);
+// Activations and their gradients for batch 8: 2 * 8 * (16 + 32 + 32 + 4 + 4) floats, or more
+// (each matrix is padded to whole cache lines).
+static_assert(Workspace<Classifier, 8>::bytes >= 2 * 8 * (16 + 32 + 32 + 4 + 4) * sizeof(float));
+static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes ==
+              Workspace<Classifier, 8>::bytes + Gradients<Classifier>::bytes +
+                  sizeof(Adam<Classifier>));
+
+}  // namespace

@@ -11,58 +11,69 @@
 
 namespace ctnn::kernels {
 
+/// True where the scalar kernels run: in constant expressions, and everywhere in a program built
+/// with CTNN_FORCE_SCALAR (a reference build, or the benchmark's scalar column; every translation
+/// unit of one program must agree on it).
+constexpr bool use_scalar_kernels() {
+#if defined(CTNN_FORCE_SCALAR)
+  return true;
+#else
+  return std::is_constant_evaluated();
+#endif
+}
+
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm(const T* a, const T* b, T* c) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::gemm<M, K, N>(a, b, c);
   else
     simd::gemm<M, K, N>(a, b, static_cast<const T*>(nullptr), c);
 }
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::gemm<M, K, N>(a, b, bias, c);
   else
     simd::gemm<M, K, N>(a, b, bias, c);
 }
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm_tn(const T* a, const T* g, T* c) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::gemm_tn<M, K, N>(a, g, c);
   else
     simd::gemm_tn<M, K, N>(a, g, c);
 }
 template <std::size_t M, std::size_t N, std::size_t K, class T>
 constexpr void gemm_nt(const T* g, const T* w, T* c) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::gemm_nt<M, N, K>(g, w, c);
   else
     simd::gemm_nt<M, N, K>(g, w, c);
 }
 template <std::size_t M, std::size_t N, class T>
 constexpr void column_sums(const T* g, T* out) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::column_sums<M, N>(g, out);
   else
     simd::column_sums<M, N>(g, out);
 }
 template <std::size_t M, std::size_t N, class T>
 constexpr void add_row(const T* row, T* m) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::add_row<M, N>(row, m);
   else
     simd::add_row<M, N>(row, m);
 }
 template <std::size_t M, std::size_t N, class T>
 constexpr void softmax_rows(const T* z, T* s) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::softmax_rows<M, N>(z, s);
   else
     simd::softmax_rows<M, N>(z, s);
 }
 template <std::size_t M, std::size_t N, class T>
 constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
-  if (std::is_constant_evaluated())
+  if (use_scalar_kernels())
     scalar::softmax_backward_rows<M, N>(s, da, dz);
   else
     simd::softmax_backward_rows<M, N>(s, da, dz);
@@ -72,7 +83,7 @@ constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
 #define CTNN_ELEMENTWISE(name)            \
   template <std::size_t N, class... Args> \
   constexpr void name(Args... args) {     \
-    if (std::is_constant_evaluated())     \
+    if (use_scalar_kernels())             \
       scalar::name<N>(args...);           \
     else                                  \
       simd::name<N>(args...);             \

@@ -1,0 +1,42 @@
+// The benchmark cases of issue 4, as plain function tables so that the same ctnn source can be
+// compiled twice (SIMD kernels, and the scalar path in a library of its own) and compared with
+// Eigen in one run.
+#pragma once
+
+#include <cstddef>
+
+namespace bench {
+
+struct Case {
+  const char* name;  ///< e.g. "c_train_b32"
+  void (*run)();     ///< one forward pass or one training step
+  double flops;      ///< multiply-adds of the products x 2 (what GFLOP/s counts)
+};
+
+struct CaseTable {
+  const Case* cases;
+  std::size_t count;
+};
+
+/// ctnn with its SIMD kernels (cases_ctnn.cpp).
+CaseTable ctnn_cases();
+/// Eigen 3.4, written as a careful user would (cases_eigen.cpp).
+CaseTable eigen_cases();
+
+/// Products' flops of a forward pass through dense layers of the given sizes, batch B.
+constexpr double forward_flops(std::size_t batch, const std::size_t* sizes, std::size_t n) {
+  double f = 0;
+  for (std::size_t i = 0; i + 1 < n; ++i) f += 2.0 * double(batch * sizes[i] * sizes[i + 1]);
+  return f;
+}
+/// Forward, dW = A^T G for every layer, dA = G W^T for every layer but the first.
+constexpr double training_flops(std::size_t batch, const std::size_t* sizes, std::size_t n) {
+  double f = 2 * forward_flops(batch, sizes, n);
+  return f + forward_flops(batch, sizes + 1, n - 1);
+}
+
+}  // namespace bench
+
+// The scalar-path library exports one function (see CMakeLists.txt); everything else in it is
+// hidden, so its scalar ctnn code never mixes with the SIMD code of the benchmark binary.
+extern "C" __attribute__((visibility("default"))) bench::CaseTable ctnn_bench_scalar_cases();

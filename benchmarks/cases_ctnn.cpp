@@ -1,0 +1,84 @@
+// ctnn's side of every case. Compiled into the benchmark (SIMD kernels) and, with
+// CTNN_FORCE_SCALAR, into the scalar-path library.
+#include <cstddef>
+
+#include <benchmark/benchmark.h>
+#include <ctnn/ctnn.hpp>
+
+#include "cases.hpp"
+
+namespace {
+
+using namespace ctnn;
+
+template <class M>
+M random_matrix(std::uint64_t seed) {
+  M m;
+  SplitMix64 rng{seed};
+  for (auto& v : m) v = static_cast<typename M::value_type>(rng.uniform(1.0));
+  return m;
+}
+
+/// Everything a case keeps between iterations, in static storage (as firmware would).
+template <class Net, class Loss, std::size_t B>
+struct Setup {
+  Net net{Seed{1}};
+  Trainer<Net, Loss, Adam<Net>, B> trainer{};
+  Matrix<float, B, Net::input_size> x = random_matrix<Matrix<float, B, Net::input_size>>(2);
+  Matrix<float, B, Net::output_size> target = [] {
+    auto t = random_matrix<Matrix<float, B, Net::output_size>>(3);
+    if constexpr (std::is_same_v<Loss, CrossEntropy>) {  // one-hot rows
+      for (std::size_t i = 0; i < B; ++i)
+        for (std::size_t j = 0; j < Net::output_size; ++j)
+          t(i, j) = j == i % Net::output_size ? 1.0f : 0.0f;
+    }
+    return t;
+  }();
+
+  void forward() {
+    auto y = net.forward(x);
+    benchmark::DoNotOptimize(y);
+  }
+  void train() {
+    float cost = trainer.step(net, x, target);
+    benchmark::DoNotOptimize(cost);
+  }
+};
+
+using A = Network<Input<16>, Dense<16>>;
+using Bn = Network<Input<8>, Dense<16>, Tanh, Dense<16>, Tanh, Dense<1>>;
+using C = Network<Input<64>, Dense<128>, ReLU, Dense<128>, ReLU, Dense<10>, Softmax>;
+using D = Network<Input<784>, Dense<128>, ReLU, Dense<10>, Softmax>;
+
+Setup<A, MeanSquaredError, 1> a;
+Setup<Bn, MeanSquaredError, 1> b1;
+Setup<Bn, MeanSquaredError, 32> b32;
+Setup<C, CrossEntropy, 32> c32;
+Setup<D, CrossEntropy, 32> d32;
+
+constexpr std::size_t a_sizes[] = {16, 16};
+constexpr std::size_t b_sizes[] = {8, 16, 16, 1};
+constexpr std::size_t c_sizes[] = {64, 128, 128, 10};
+constexpr std::size_t d_sizes[] = {784, 128, 10};
+
+const bench::Case cases[] = {
+    {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},
+    {"b_forward_b1", [] { b1.forward(); }, bench::forward_flops(1, b_sizes, 4)},
+    {"b_train_b1", [] { b1.train(); }, bench::training_flops(1, b_sizes, 4)},
+    {"b_train_b32", [] { b32.train(); }, bench::training_flops(32, b_sizes, 4)},
+    {"c_train_b32", [] { c32.train(); }, bench::training_flops(32, c_sizes, 4)},
+    {"d_forward_b32", [] { d32.forward(); }, bench::forward_flops(32, d_sizes, 3)},
+    {"d_train_b32", [] { d32.train(); }, bench::training_flops(32, d_sizes, 3)},
+};
+
+}  // namespace
+
+#if defined(CTNN_FORCE_SCALAR)
+extern "C" bench::CaseTable ctnn_bench_scalar_cases() {
+  return {cases, std::size(cases)};
+}
+#else
+bench::CaseTable bench::ctnn_cases() {
+  return {cases, std::size(cases)};
+}
+#endif

@@ -65,11 +65,29 @@ HWY_INLINE void map(F f, const T* x, const T* y, T* out) {
 
 // ---------------------------------------------------------------- products
 
+// Highway's masked loads and stores touch only the active lanes on x86 with AVX2 or AVX-512
+// (vmaskmov, masked moves). Elsewhere they may read the whole vector, so tails stay scalar there.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
+inline constexpr bool masked_tails = true;
+#else
+inline constexpr bool masked_tails = false;
+#endif
+
+// Rows per register block: 8 rows x 2 vectors = 16 accumulators where there are 32 vector
+// registers (AVX-512, NEON); 4 rows (8 accumulators) with 16 registers (AVX2 and older x86).
+#if HWY_ARCH_X86 && HWY_TARGET > HWY_AVX3
+inline constexpr std::size_t block_rows = 4;
+#else
+inline constexpr std::size_t block_rows = 8;
+#endif
+
 /// Register-blocked core of every product with a broadcast operand:
-/// c (M, N) = sum over k < K of a(m, k) * b[k, :], with a(m, k) = a[m * kAm + k * kAk] (so the
-/// same code serves A * B and A^T * G), plus bias (1, N) on every row when bias is not null.
-/// MR rows by two vectors of columns at a time, then one vector, then scalar columns.
-template <std::size_t MR, std::size_t K, std::size_t N, std::size_t kAm, std::size_t kAk, class T>
+/// c[m * ldc + j] = bias[j] + sum over k < K of a(m, k) * b[k * ldb + j], for m < MR, j < N,
+/// with a(m, k) = a[m * kAm + k * kAk] (so the same code serves A * B, A^T * G and G * packed W^T).
+/// Two vectors of columns at a time, then one, then the tail: masked where that is safe, scalar
+/// otherwise. bias may be null.
+template <std::size_t MR, std::size_t K, std::size_t N, std::size_t kAm, std::size_t kAk,
+          std::size_t ldb, std::size_t ldc, class T>
 HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
                           const T* HWY_RESTRICT bias, T* HWY_RESTRICT c) {
   const Tag<T> d;
@@ -83,8 +101,8 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
       acc1[r] = bias ? hn::LoadU(d, bias + j + lanes) : hn::Zero(d);
     }
     for (std::size_t k = 0; k < K; ++k) {
-      const V b0 = hn::LoadU(d, b + k * N + j);
-      const V b1 = hn::LoadU(d, b + k * N + j + lanes);
+      const V b0 = hn::LoadU(d, b + k * ldb + j);
+      const V b1 = hn::LoadU(d, b + k * ldb + j + lanes);
       for (std::size_t r = 0; r < MR; ++r) {
         const V ar = hn::Set(d, a[r * kAm + k * kAk]);
         acc0[r] = hn::MulAdd(ar, b0, acc0[r]);
@@ -92,59 +110,59 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
       }
     }
     for (std::size_t r = 0; r < MR; ++r) {
-      hn::StoreU(acc0[r], d, c + r * N + j);
-      hn::StoreU(acc1[r], d, c + r * N + j + lanes);
+      hn::StoreU(acc0[r], d, c + r * ldc + j);
+      hn::StoreU(acc1[r], d, c + r * ldc + j + lanes);
     }
   }
   for (; j + lanes <= N; j += lanes) {
     V acc[MR];
     for (std::size_t r = 0; r < MR; ++r) acc[r] = bias ? hn::LoadU(d, bias + j) : hn::Zero(d);
     for (std::size_t k = 0; k < K; ++k) {
-      const V bk = hn::LoadU(d, b + k * N + j);
+      const V bk = hn::LoadU(d, b + k * ldb + j);
       for (std::size_t r = 0; r < MR; ++r)
         acc[r] = hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
     }
-    for (std::size_t r = 0; r < MR; ++r) hn::StoreU(acc[r], d, c + r * N + j);
+    for (std::size_t r = 0; r < MR; ++r) hn::StoreU(acc[r], d, c + r * ldc + j);
   }
   constexpr std::size_t tail_start = N / lanes * lanes;
-  if constexpr (tail_start < N) {
-    // Fewer columns than a vector: scalar accumulators, rows of b read in order.
-    constexpr std::size_t tail = N - tail_start;
+  constexpr std::size_t tail = N - tail_start;
+  if constexpr (tail > 0 && masked_tails) {
+    const auto m = hn::FirstN(d, tail);
+    V acc[MR];
+    for (std::size_t r = 0; r < MR; ++r)
+      acc[r] = bias ? hn::MaskedLoad(m, d, bias + tail_start) : hn::Zero(d);
+    for (std::size_t k = 0; k < K; ++k) {
+      const V bk = hn::MaskedLoad(m, d, b + k * ldb + tail_start);
+      for (std::size_t r = 0; r < MR; ++r)
+        acc[r] = hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
+    }
+    for (std::size_t r = 0; r < MR; ++r) hn::BlendedStore(acc[r], m, d, c + r * ldc + tail_start);
+  } else if constexpr (tail > 0) {
     T acc[MR][tail];
     for (std::size_t r = 0; r < MR; ++r)
       for (std::size_t t = 0; t < tail; ++t) acc[r][t] = bias ? bias[tail_start + t] : T(0);
     for (std::size_t k = 0; k < K; ++k) {
-      const T* bk = b + k * N + tail_start;
+      const T* bk = b + k * ldb + tail_start;
       for (std::size_t r = 0; r < MR; ++r) {
         const T ark = a[r * kAm + k * kAk];
         for (std::size_t t = 0; t < tail; ++t) acc[r][t] += ark * bk[t];
       }
     }
     for (std::size_t r = 0; r < MR; ++r)
-      for (std::size_t t = 0; t < tail; ++t) c[r * N + tail_start + t] = acc[r][t];
+      for (std::size_t t = 0; t < tail; ++t) c[r * ldc + tail_start + t] = acc[r][t];
   }
 }
 
-template <std::size_t M, std::size_t K, std::size_t N, std::size_t kAm, std::size_t kAk, class T>
+/// gemm_rows over all M rows: whole register blocks, then one block of the remaining rows.
+template <std::size_t M, std::size_t K, std::size_t N, std::size_t kAm, std::size_t kAk,
+          std::size_t ldb, std::size_t ldc, class T>
 HWY_INLINE void gemm_strided(const T* a, const T* b, const T* bias, T* c) {
-  constexpr std::size_t mr = 4;
+  constexpr std::size_t mr = M < block_rows ? M : block_rows;
   constexpr std::size_t full = M / mr * mr;
   for (std::size_t i = 0; i < full; i += mr)
-    gemm_rows<mr, K, N, kAm, kAk>(a + i * kAm, b, bias, c + i * N);
+    gemm_rows<mr, K, N, kAm, kAk, ldb, ldc>(a + i * kAm, b, bias, c + i * ldc);
   if constexpr (full < M)
-    gemm_rows<M - full, K, N, kAm, kAk>(a + full * kAm, b, bias, c + full * N);
-}
-
-/// c (M, N) = a (M, K) * b (K, N), plus `bias` (1, N) on every row when bias is not null.
-template <std::size_t M, std::size_t K, std::size_t N, class T>
-HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
-  gemm_strided<M, K, N, K, 1>(a, b, bias, c);
-}
-
-/// c (K, N) = a (M, K)^T * g (M, N).
-template <std::size_t M, std::size_t K, std::size_t N, class T>
-HWY_INLINE void gemm_tn(const T* a, const T* g, T* c) {
-  gemm_strided<K, M, N, 1, K>(a, g, static_cast<const T*>(nullptr), c);
+    gemm_rows<M - full, K, N, kAm, kAk, ldb, ldc>(a + full * kAm, b, bias, c + full * ldc);
 }
 
 /// Dot product of two N-element rows: four accumulators, whole vectors, then scalar tail.
@@ -166,19 +184,68 @@ HWY_INLINE T dot(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y) {
   return s;
 }
 
-/// c (M, K) = g (M, N) * w (K, N)^T: each element a dot product of two contiguous rows.
-template <std::size_t M, std::size_t N, std::size_t K, class T>
-HWY_INLINE void gemm_nt(const T* g, const T* w, T* c) {
-  for (std::size_t i = 0; i < M; ++i)
-    for (std::size_t k = 0; k < K; ++k) c[i * K + k] = dot<N>(g + i * N, w + k * N);
+/// c (M, N) = a (M, K) * b (K, N), plus `bias` (1, N) on every row when bias is not null.
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
+  if constexpr (N == 1) {
+    // One output column (a regression head): a dot product per row, along contiguous memory.
+    for (std::size_t i = 0; i < M; ++i) c[i] = (bias ? bias[0] : T(0)) + dot<K>(a + i * K, b);
+  } else {
+    gemm_strided<M, K, N, K, 1, N, N>(a, b, bias, c);
+  }
 }
 
-/// out (1, N) = column sums of g (M, N).
+/// c (K, N) = a (M, K)^T * g (M, N).
+template <std::size_t M, std::size_t K, std::size_t N, class T>
+HWY_INLINE void gemm_tn(const T* a, const T* g, T* c) {
+  gemm_strided<K, M, N, 1, K, N, N>(a, g, static_cast<const T*>(nullptr), c);
+}
+
+/// Columns k0 .. k0 + KB of c (M, K) = g (M, N) * w (K, N)^T: those rows of w are packed,
+/// transposed, into a buffer on the stack, which the register-blocked kernel then reads row by row.
+template <std::size_t M, std::size_t N, std::size_t K, std::size_t KB, class T>
+HWY_INLINE void gemm_nt_block(const T* g, const T* w, T* c, std::size_t k0) {
+  HWY_ALIGN T packed[N * KB];
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t kk = 0; kk < KB; ++kk) packed[n * KB + kk] = w[(k0 + kk) * N + n];
+  gemm_strided<M, N, KB, N, 1, KB, K>(g, packed, static_cast<const T*>(nullptr), c + k0);
+}
+
+/// c (M, K) = g (M, N) * w (K, N)^T, the input gradient G W^T. W^T is packed in blocks of up to
+/// four vectors of columns (at most 16 KiB of stack); with fewer than 4 rows, or rows of g too
+/// long for such a block, each element is a dot product of two contiguous rows instead.
+template <std::size_t M, std::size_t N, std::size_t K, class T>
+HWY_INLINE void gemm_nt(const T* g, const T* w, T* c) {
+  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  constexpr std::size_t fits = 16384 / (N * sizeof(T)) / lanes * lanes;
+  constexpr std::size_t kb =
+      K < 4 * lanes ? (K < fits ? K : fits) : (4 * lanes < fits ? 4 * lanes : fits);
+  if constexpr (M < 4 || kb == 0) {
+    for (std::size_t i = 0; i < M; ++i)
+      for (std::size_t k = 0; k < K; ++k) c[i * K + k] = dot<N>(g + i * N, w + k * N);
+  } else {
+    constexpr std::size_t full = K / kb * kb;
+    for (std::size_t k0 = 0; k0 < full; k0 += kb) gemm_nt_block<M, N, K, kb>(g, w, c, k0);
+    if constexpr (full < K) gemm_nt_block<M, N, K, K - full>(g, w, c, full);
+  }
+}
+
+/// out (1, N) = column sums of g (M, N): one register per vector of columns, over all rows.
 template <std::size_t M, std::size_t N, class T>
 HWY_INLINE void column_sums(const T* g, T* out) {
-  for (std::size_t j = 0; j < N; ++j) out[j] = T(0);
-  for (std::size_t i = 0; i < M; ++i)
-    map<N>([](auto, auto s, auto x) { return hn::Add(s, x); }, out, g + i * N, out);
+  const Tag<T> d;
+  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  constexpr std::size_t tail_start = N / lanes * lanes;
+  for (std::size_t j = 0; j < tail_start; j += lanes) {
+    auto s = hn::Zero(d);
+    for (std::size_t i = 0; i < M; ++i) s = hn::Add(s, hn::LoadU(d, g + i * N + j));
+    hn::StoreU(s, d, out + j);
+  }
+  for (std::size_t j = tail_start; j < N; ++j) {
+    T s = T(0);
+    for (std::size_t i = 0; i < M; ++i) s += g[i * N + j];
+    out[j] = s;
+  }
 }
 
 // ---------------------------------------------------------------- element-wise

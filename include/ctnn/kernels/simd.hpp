@@ -198,7 +198,25 @@ HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
 /// c (K, N) = a (M, K)^T * g (M, N).
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 HWY_INLINE void gemm_tn(const T* a, const T* g, T* c) {
-  gemm_strided<K, M, N, 1, K, N, N>(a, g, static_cast<const T*>(nullptr), c);
+  if constexpr (N == 1) {
+    // One gradient column: c += g[m] * (row m of a), along contiguous memory.
+    const Tag<T> d;
+    constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+    constexpr std::size_t full = K / lanes * lanes;
+    for (std::size_t k = 0; k < full; k += lanes) {
+      auto acc = hn::Zero(d);
+      for (std::size_t m = 0; m < M; ++m)
+        acc = hn::MulAdd(hn::Set(d, g[m]), hn::LoadU(d, a + m * K + k), acc);
+      hn::StoreU(acc, d, c + k);
+    }
+    for (std::size_t k = full; k < K; ++k) {
+      T acc = T(0);
+      for (std::size_t m = 0; m < M; ++m) acc += g[m] * a[m * K + k];
+      c[k] = acc;
+    }
+  } else {
+    gemm_strided<K, M, N, 1, K, N, N>(a, g, static_cast<const T*>(nullptr), c);
+  }
 }
 
 /// Columns k0 .. k0 + KB of c (M, K) = g (M, N) * w (K, N)^T: those rows of w are packed,

@@ -114,4 +114,9 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 4, 16, 16>();
   check_products<TestType, 32, 784, 10>();
   check_products<TestType, 7, 64, 128>();
+  // G W^T packed in blocks with a partial last block; one output column (dot products, and A^T G
+  // as row-wise multiply-adds with a vector tail); rows of G too long to pack (dot products).
+  check_products<TestType, 32, 100, 128>();
+  check_products<TestType, 33, 40, 1>();
+  check_products<TestType, 8, 5, 300>();
 }

@@ -2,6 +2,7 @@
 # The README's two commands for a fresh Debian 12 machine:
 #   sh cmake/quickstart.sh demo   builds and runs the demo
 #   sh cmake/quickstart.sh test   builds and runs the whole test suite (GCC and Clang)
+#   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar; FMA peak)
 # Each installs the Debian packages it needs when they are missing, then configures, builds, runs.
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,8 +10,11 @@ cd "$(dirname "$0")/.."
 what=${1:-}
 case "$what" in
   demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
-  test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format" ;;
-  *) echo "usage: sh cmake/quickstart.sh demo|test" >&2; exit 2 ;;
+  test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format
+                  libbenchmark-dev libeigen3-dev" ;;
+  bench) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
+                   libeigen3-dev" ;;
+  *) echo "usage: sh cmake/quickstart.sh demo|test|bench" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -38,11 +42,20 @@ case "$what" in
     ./build/default/examples/demo
     ;;
   test)
+    # The default preset also builds the benchmarks, so that they cannot rot (a smoke test runs
+    # them once, briefly; timings are never tested).
     for preset in default clang; do
       echo "quickstart: === preset $preset ==="
-      cmake --preset "$preset" -DCTNN_BUILD_TESTS=ON
+      benchmarks=OFF
+      [ "$preset" = default ] && benchmarks=ON
+      cmake --preset "$preset" -DCTNN_BUILD_TESTS=ON -DCTNN_BUILD_BENCHMARKS=$benchmarks
       cmake --build --preset "$preset" -j "$jobs"
       ctest --preset "$preset" -j "$jobs"
     done
+    ;;
+  bench)
+    cmake --preset bench >/dev/null
+    cmake --build --preset bench -j "$jobs"
+    ./build/bench/benchmarks/ctnn_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
     ;;
 esac

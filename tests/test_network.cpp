@@ -171,3 +171,18 @@ TEST_CASE("Networks of double work", "[network]") {
   const double expected = ref::sigmoid(0.5) + ref::sigmoid(-0.25) + ref::sigmoid(-0.75);
   CHECK(y(0, 0) == Approx(expected).epsilon(1e-15));
 }
+
+TEST_CASE("Inference (dense + activation fused) equals the training forward pass",
+          "[network][kernels]") {
+  // Awkward sizes, every element-wise activation after a dense layer, and a softmax (not fused).
+  using Net = Network<Input<7>, Dense<13>, Tanh, Dense<33>, ReLU, Dense<9>, Sigmoid, Dense<5>,
+                      Identity, Dense<1>>;
+  const Net net{Seed{11}};
+  Matrix<float, 5, 7> x;
+  SplitMix64 rng{5};
+  for (auto& v : x) v = static_cast<float>(rng.uniform(3.0));
+  static Workspace<Net, 5> ws;
+  const auto& unfused = net.forward(x, ws);
+  const auto fused = net.forward(x);
+  for (std::size_t i = 0; i < fused.size; ++i) CHECK(fused[i] == Approx(unfused[i]).margin(1e-6));
+}

@@ -365,14 +365,37 @@ class BasicNetwork {
     }
   }
 
+  /// True when layer I is dense and layer I + 1 an element-wise activation: inference runs both
+  /// as one fused product.
+  template <std::size_t I>
+  static constexpr bool fuses_with_next() {
+    if constexpr (I < depth) {
+      using next = layer_type<I + 1>;
+      return requires {
+        typename next::function::simd_epilogue;
+      }
+      &&requires(const layer_type<I>& l, const Matrix<T, 1, size<I - 1>>& x,
+                 Matrix<T, 1, size<I + 1>>& y) {
+        l.template forward_activated<typename next::function>(x, y);
+      };
+    } else {
+      return false;
+    }
+  }
+
   template <std::size_t I, std::size_t B>
   constexpr Matrix<T, B, output_size> forward_from(const Matrix<T, B, size<I - 1>>& x) const {
-    Matrix<T, B, size<I>> y;
-    layer<I>().forward(x, y);
-    if constexpr (I == depth)
+    constexpr bool fused = fuses_with_next<I>();
+    constexpr std::size_t last = fused ? I + 1 : I;  // the layer whose output y is
+    Matrix<T, B, size<last>> y;
+    if constexpr (fused)
+      layer<I>().template forward_activated<typename layer_type<I + 1>::function>(x, y);
+    else
+      layer<I>().forward(x, y);
+    if constexpr (last == depth)
       return y;
     else
-      return forward_from<I + 1, B>(y);
+      return forward_from<last + 1, B>(y);
   }
 
   layers_type layers_;

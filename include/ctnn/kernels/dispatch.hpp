@@ -36,6 +36,17 @@ constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
   else
     simd::gemm<M, K, N>(a, b, bias, c);
 }
+/// c = f(a b + 1 bias) in one pass: the SIMD path applies Activation::simd_epilogue in registers
+/// before the store; the scalar path runs Activation::forward over c afterwards.
+template <std::size_t M, std::size_t K, std::size_t N, class Activation, class T>
+constexpr void gemm_activated(const T* a, const T* b, const T* bias, T* c) {
+  if (use_scalar_kernels()) {
+    scalar::gemm<M, K, N>(a, b, bias, c);
+    Activation::template forward<M, N>(c, c);
+  } else {
+    simd::gemm<M, K, N, typename Activation::simd_epilogue>(a, b, bias, c);
+  }
+}
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm_tn(const T* a, const T* g, T* c) {
   if (use_scalar_kernels())

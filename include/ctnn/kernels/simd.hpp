@@ -16,6 +16,8 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include "ctnn/detail/math.hpp"
+
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::kernels::simd {
 
@@ -81,15 +83,68 @@ inline constexpr std::size_t block_rows = 4;
 inline constexpr std::size_t block_rows = 8;
 #endif
 
+/// What a product does to its results before storing them: nothing, or a dense layer's
+/// activation (the forward product with fused bias and activation). Each works on a vector and,
+/// for scalar column tails, on one value.
+struct store_as_is {
+  template <class D, class V>
+  HWY_INLINE V operator()(D, V v) const {
+    return v;
+  }
+  template <class T>
+  HWY_INLINE T operator()(T x) const {
+    return x;
+  }
+};
+struct relu_op {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const {
+    return hn::Max(v, hn::Zero(d));
+  }
+  template <class T>
+  HWY_INLINE T operator()(T x) const {
+    return x > T(0) ? x : T(0);
+  }
+};
+template <class D, class V>
+HWY_INLINE V sigmoid_vec(D d, V z) {
+  // e^(-|z|) is in (0, 1]: no overflow for any z, then pick the form that is exact for z's sign.
+  const V e = hn::Exp(d, hn::Neg(hn::Abs(z)));
+  const V one = hn::Set(d, 1);
+  const V inv = hn::Div(one, hn::Add(one, e));
+  return hn::IfThenElse(hn::Ge(z, hn::Zero(d)), inv, hn::Mul(e, inv));
+}
+struct sigmoid_op {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const {
+    return sigmoid_vec(d, v);
+  }
+  template <class T>
+  HWY_INLINE T operator()(T x) const {
+    return ctnn::detail::sigmoid(x);
+  }
+};
+struct tanh_op {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const {
+    return hn::Tanh(d, v);
+  }
+  template <class T>
+  HWY_INLINE T operator()(T x) const {
+    return ctnn::detail::tanh(x);
+  }
+};
+
 /// Register-blocked core of every product with a broadcast operand:
 /// c[m * ldc + j] = bias[j] + sum over k < K of a(m, k) * b[k * ldb + j], for m < MR, j < N,
 /// with a(m, k) = a[m * kAm + k * kAk] (so the same code serves A * B, A^T * G and G * packed W^T).
 /// Two vectors of columns at a time, then one, then the tail: masked where that is safe, scalar
 /// otherwise. bias may be null.
 template <std::size_t MR, std::size_t K, std::size_t N, std::size_t kAm, std::size_t kAk,
-          std::size_t ldb, std::size_t ldc, class T>
+          std::size_t ldb, std::size_t ldc, class Epilogue, class T>
 HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
                           const T* HWY_RESTRICT bias, T* HWY_RESTRICT c) {
+  const Epilogue epilogue;
   const Tag<T> d;
   using V = hn::Vec<Tag<T>>;
   constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
@@ -110,8 +165,8 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
       }
     }
     for (std::size_t r = 0; r < MR; ++r) {
-      hn::StoreU(acc0[r], d, c + r * ldc + j);
-      hn::StoreU(acc1[r], d, c + r * ldc + j + lanes);
+      hn::StoreU(epilogue(d, acc0[r]), d, c + r * ldc + j);
+      hn::StoreU(epilogue(d, acc1[r]), d, c + r * ldc + j + lanes);
     }
   }
   for (; j + lanes <= N; j += lanes) {
@@ -122,7 +177,7 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
       for (std::size_t r = 0; r < MR; ++r)
         acc[r] = hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
     }
-    for (std::size_t r = 0; r < MR; ++r) hn::StoreU(acc[r], d, c + r * ldc + j);
+    for (std::size_t r = 0; r < MR; ++r) hn::StoreU(epilogue(d, acc[r]), d, c + r * ldc + j);
   }
   constexpr std::size_t tail_start = N / lanes * lanes;
   constexpr std::size_t tail = N - tail_start;
@@ -136,7 +191,8 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
       for (std::size_t r = 0; r < MR; ++r)
         acc[r] = hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
     }
-    for (std::size_t r = 0; r < MR; ++r) hn::BlendedStore(acc[r], m, d, c + r * ldc + tail_start);
+    for (std::size_t r = 0; r < MR; ++r)
+      hn::BlendedStore(epilogue(d, acc[r]), m, d, c + r * ldc + tail_start);
   } else if constexpr (tail > 0) {
     T acc[MR][tail];
     for (std::size_t r = 0; r < MR; ++r)
@@ -149,20 +205,21 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
       }
     }
     for (std::size_t r = 0; r < MR; ++r)
-      for (std::size_t t = 0; t < tail; ++t) c[r * ldc + tail_start + t] = acc[r][t];
+      for (std::size_t t = 0; t < tail; ++t) c[r * ldc + tail_start + t] = epilogue(acc[r][t]);
   }
 }
 
 /// gemm_rows over all M rows: whole register blocks, then one block of the remaining rows.
 template <std::size_t M, std::size_t K, std::size_t N, std::size_t kAm, std::size_t kAk,
-          std::size_t ldb, std::size_t ldc, class T>
+          std::size_t ldb, std::size_t ldc, class Epilogue = store_as_is, class T>
 HWY_INLINE void gemm_strided(const T* a, const T* b, const T* bias, T* c) {
   constexpr std::size_t mr = M < block_rows ? M : block_rows;
   constexpr std::size_t full = M / mr * mr;
   for (std::size_t i = 0; i < full; i += mr)
-    gemm_rows<mr, K, N, kAm, kAk, ldb, ldc>(a + i * kAm, b, bias, c + i * ldc);
+    gemm_rows<mr, K, N, kAm, kAk, ldb, ldc, Epilogue>(a + i * kAm, b, bias, c + i * ldc);
   if constexpr (full < M)
-    gemm_rows<M - full, K, N, kAm, kAk, ldb, ldc>(a + full * kAm, b, bias, c + full * ldc);
+    gemm_rows<M - full, K, N, kAm, kAk, ldb, ldc, Epilogue>(a + full * kAm, b, bias,
+                                                            c + full * ldc);
 }
 
 /// Dot product of two N-element rows: four accumulators, whole vectors, then scalar tail.
@@ -184,14 +241,17 @@ HWY_INLINE T dot(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y) {
   return s;
 }
 
-/// c (M, N) = a (M, K) * b (K, N), plus `bias` (1, N) on every row when bias is not null.
-template <std::size_t M, std::size_t K, std::size_t N, class T>
+/// c (M, N) = f(a (M, K) * b (K, N) + 1 bias): `bias` (1, N) added to every row when not null,
+/// then f (an Epilogue, e.g. relu_op) applied in registers before the store.
+template <std::size_t M, std::size_t K, std::size_t N, class Epilogue = store_as_is, class T>
 HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
   if constexpr (N == 1) {
     // One output column (a regression head): a dot product per row, along contiguous memory.
-    for (std::size_t i = 0; i < M; ++i) c[i] = (bias ? bias[0] : T(0)) + dot<K>(a + i * K, b);
+    const Epilogue epilogue;
+    for (std::size_t i = 0; i < M; ++i)
+      c[i] = epilogue((bias ? bias[0] : T(0)) + dot<K>(a + i * K, b));
   } else {
-    gemm_strided<M, K, N, K, 1, N, N>(a, b, bias, c);
+    gemm_strided<M, K, N, K, 1, N, N, Epilogue>(a, b, bias, c);
   }
 }
 
@@ -296,15 +356,6 @@ HWY_INLINE void add_row(const T* row, T* m) {
 }
 
 // ---------------------------------------------------------------- activations
-
-template <class D, class V>
-HWY_INLINE V sigmoid_vec(D d, V z) {
-  // e^(-|z|) is in (0, 1]: no overflow for any z, then pick the form that is exact for z's sign.
-  const V e = hn::Exp(d, hn::Neg(hn::Abs(z)));
-  const V one = hn::Set(d, 1);
-  const V inv = hn::Div(one, hn::Add(one, e));
-  return hn::IfThenElse(hn::Ge(z, hn::Zero(d)), inv, hn::Mul(e, inv));
-}
 
 template <std::size_t N, class T>
 HWY_INLINE void relu(const T* z, T* a) {

@@ -53,6 +53,8 @@ struct ActivationSpec {
 namespace activation {
 
 struct relu {
+  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  using simd_epilogue = kernels::simd::relu_op;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
     kernels::relu<B * N>(z, a);
@@ -63,6 +65,8 @@ struct relu {
   }
 };
 struct sigmoid {
+  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  using simd_epilogue = kernels::simd::sigmoid_op;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
     kernels::sigmoid<B * N>(z, a);
@@ -73,6 +77,8 @@ struct sigmoid {
   }
 };
 struct tanh {
+  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  using simd_epilogue = kernels::simd::tanh_op;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
     kernels::tanh<B * N>(z, a);
@@ -83,6 +89,8 @@ struct tanh {
   }
 };
 struct identity {
+  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  using simd_epilogue = kernels::simd::store_as_is;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
     for (std::size_t i = 0; i < B * N; ++i) a[i] = z[i];

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "ctnn/detail/math.hpp"
+#include "ctnn/kernels/dispatch.hpp"
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/matrix.hpp"
 #include "ctnn/operations.hpp"
@@ -33,6 +34,14 @@ struct DenseLayer {
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, In>& a, Matrix<T, B, Out>& z) const {
     multiply_add_row(a, weights, bias, z);
+  }
+
+  /// A = f(A_in W + 1 b) in one pass, for an element-wise activation f (activation::relu, ...)
+  /// that follows this layer: inference does not store Z.
+  template <class Activation, std::size_t B>
+  constexpr void forward_activated(const Matrix<T, B, In>& a, Matrix<T, B, Out>& y) const {
+    kernels::gemm_activated<B, In, Out, Activation>(a.data(), weights.data(), bias.data(),
+                                                    y.data());
   }
 
   /// From G = dC/dZ: dW = A^T G, db = 1^T G, and (when wanted) dA = G W^T.

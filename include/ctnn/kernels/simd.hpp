@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
@@ -279,13 +280,49 @@ HWY_INLINE void gemm_tn(const T* a, const T* g, T* c) {
   }
 }
 
+/// out (C, R) = in (R, C)^T, in with row stride ldi, out with row stride ldo. Floats go through
+/// 4 x 4 tiles of 128-bit vectors (8 shuffles for 16 elements, instead of 16 scalar loads and
+/// stores); edges and doubles element by element.
+template <std::size_t R, std::size_t C, std::size_t ldi, std::size_t ldo, class T>
+HWY_INLINE void transpose_block(const T* HWY_RESTRICT in, T* HWY_RESTRICT out) {
+#if HWY_TARGET != HWY_SCALAR  // one-lane vectors: no 128-bit shuffles
+  constexpr bool tiled = std::is_same_v<T, float>;
+#else
+  constexpr bool tiled = false;
+#endif
+  constexpr std::size_t R4 = tiled ? R / 4 * 4 : 0, C4 = tiled ? C / 4 * 4 : 0;
+#if HWY_TARGET != HWY_SCALAR
+  if constexpr (R4 > 0 && C4 > 0) {
+    const hn::Full128<float> d4;
+    for (std::size_t r0 = 0; r0 < R4; r0 += 4) {
+      for (std::size_t c0 = 0; c0 < C4; c0 += 4) {
+        const T* p = in + r0 * ldi + c0;
+        const auto x0 = hn::LoadU(d4, p), x1 = hn::LoadU(d4, p + ldi);
+        const auto x2 = hn::LoadU(d4, p + 2 * ldi), x3 = hn::LoadU(d4, p + 3 * ldi);
+        const auto t0 = hn::InterleaveLower(d4, x0, x1), t1 = hn::InterleaveLower(d4, x2, x3);
+        const auto t2 = hn::InterleaveUpper(d4, x0, x1), t3 = hn::InterleaveUpper(d4, x2, x3);
+        T* q = out + c0 * ldo + r0;
+        hn::StoreU(hn::ConcatLowerLower(d4, t1, t0), d4, q);
+        hn::StoreU(hn::ConcatUpperUpper(d4, t1, t0), d4, q + ldo);
+        hn::StoreU(hn::ConcatLowerLower(d4, t3, t2), d4, q + 2 * ldo);
+        hn::StoreU(hn::ConcatUpperUpper(d4, t3, t2), d4, q + 3 * ldo);
+      }
+    }
+  }
+#endif
+  // What the tiles left: the last C - C4 columns of the first R4 rows, then the last rows.
+  for (std::size_t r = 0; r < R4; ++r)
+    for (std::size_t col = C4; col < C; ++col) out[col * ldo + r] = in[r * ldi + col];
+  for (std::size_t r = R4; r < R; ++r)
+    for (std::size_t col = 0; col < C; ++col) out[col * ldo + r] = in[r * ldi + col];
+}
+
 /// Columns k0 .. k0 + KB of c (M, K) = g (M, N) * w (K, N)^T: those rows of w are packed,
 /// transposed, into a buffer on the stack, which the register-blocked kernel then reads row by row.
 template <std::size_t M, std::size_t N, std::size_t K, std::size_t KB, class T>
 HWY_INLINE void gemm_nt_block(const T* g, const T* w, T* c, std::size_t k0) {
   HWY_ALIGN T packed[N * KB];
-  for (std::size_t n = 0; n < N; ++n)
-    for (std::size_t kk = 0; kk < KB; ++kk) packed[n * KB + kk] = w[(k0 + kk) * N + n];
+  transpose_block<KB, N, N, KB>(w + k0 * N, packed);
   gemm_strided<M, N, KB, N, 1, KB, K>(g, packed, static_cast<const T*>(nullptr), c + k0);
 }
 

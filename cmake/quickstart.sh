@@ -1,7 +1,7 @@
 #!/bin/sh
 # The README's two commands for a fresh Debian 12 machine:
 #   sh cmake/quickstart.sh demo   builds and runs the demo
-#   sh cmake/quickstart.sh test   builds and runs the whole test suite (GCC and Clang)
+#   sh cmake/quickstart.sh test   builds and runs the whole test suite (GCC, Clang, GCC without SIMD)
 #   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar; FMA peak)
 # Each installs the Debian packages it needs when they are missing, then configures, builds, runs.
 set -eu
@@ -44,7 +44,7 @@ case "$what" in
   test)
     # The default preset also builds the benchmarks, so that they cannot rot (a smoke test runs
     # them once, briefly; timings are never tested).
-    for preset in default clang; do
+    for preset in default clang scalar; do
       echo "quickstart: === preset $preset ==="
       benchmarks=OFF
       [ "$preset" = default ] && benchmarks=ON

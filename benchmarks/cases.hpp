@@ -35,6 +35,12 @@ constexpr double training_flops(std::size_t batch, const std::size_t* sizes, std
   return f + forward_flops(batch, sizes + 1, n - 1);
 }
 
+/// Layer sizes of the four networks (input first).
+inline constexpr std::size_t a_sizes[] = {16, 16};
+inline constexpr std::size_t b_sizes[] = {8, 16, 16, 1};
+inline constexpr std::size_t c_sizes[] = {64, 128, 128, 10};
+inline constexpr std::size_t d_sizes[] = {784, 128, 10};
+
 }  // namespace bench
 
 // The scalar-path library exports one function (see CMakeLists.txt); everything else in it is

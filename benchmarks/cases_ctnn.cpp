@@ -56,10 +56,7 @@ Setup<Bn, MeanSquaredError, 32> b32;
 Setup<C, CrossEntropy, 32> c32;
 Setup<D, CrossEntropy, 32> d32;
 
-constexpr std::size_t a_sizes[] = {16, 16};
-constexpr std::size_t b_sizes[] = {8, 16, 16, 1};
-constexpr std::size_t c_sizes[] = {64, 128, 128, 10};
-constexpr std::size_t d_sizes[] = {784, 128, 10};
+using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes;
 
 const bench::Case cases[] = {
     {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},

@@ -223,7 +223,7 @@ using workspace_error = typename decltype(workspace_error_of<Net, B, W>())::type
 template <class Net, class G>
 using gradients_error =
     std::conditional_t<std::is_same_v<G, Gradients<Net>>, void,
-                       shape_error::workspace_made_for_another_network<shape_error::network<Net>,
+                       shape_error::gradients_made_for_another_network<shape_error::network<Net>,
                                                                        shape_error::given<G>>>;
 
 /// Never called: what a function returning a reference returns after reporting a mistake.

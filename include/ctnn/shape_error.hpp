@@ -143,8 +143,10 @@ CTNN_SHAPE_ERROR(class_count_does_not_match_the_output);
 CTNN_SHAPE_ERROR(target_batch_differs_from_input_batch);
 /// A target that is neither Matrix<T, B, outputs> nor ClassLabels<B, classes>.
 CTNN_SHAPE_ERROR(target_is_not_a_matrix_or_class_labels);
-/// A Workspace<Other, B> or Gradients<Other> passed with a network of another type.
+/// A Workspace<Other, B> passed with a network of another type.
 CTNN_SHAPE_ERROR(workspace_made_for_another_network);
+/// A Gradients<Other> passed with a network of another type.
+CTNN_SHAPE_ERROR(gradients_made_for_another_network);
 /// A Workspace<Net, B1> used with a batch of B2 != B1 rows.
 CTNN_SHAPE_ERROR(workspace_batch_differs_from_input_batch);
 /// An optimizer (Adam<Other>, ...) used with a network of another type.

@@ -53,7 +53,7 @@ struct ActivationSpec {
 namespace activation {
 
 struct relu {
-  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::relu_op;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
@@ -65,7 +65,7 @@ struct relu {
   }
 };
 struct sigmoid {
-  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::sigmoid_op;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
@@ -77,7 +77,7 @@ struct sigmoid {
   }
 };
 struct tanh {
-  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::tanh_op;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {
@@ -89,7 +89,7 @@ struct tanh {
   }
 };
 struct identity {
-  /// Applied by a dense layer before this one to its products in registers (fused forward).
+  /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::store_as_is;
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* a) {

@@ -105,6 +105,11 @@ TEST_CASE("MSE through sigmoid, tanh, identity and ReLU", "[gradients]") {
   using C = BasicNetwork<double, Input<6>, Dense<6, 9>, ReLU, Dense<9, 1>>;
   CHECK_GRADIENTS(
       (check<MeanSquaredError>(seeded<C>(3), random_matrix<7, 6>(5), random_matrix<7, 1>(6))));
+  // FastTanh's backward is 1 - a^2, tanh's derivative at the approximated value: it differs from
+  // the approximation's own derivative by no more than its fit error.
+  using F = BasicNetwork<double, Input<3>, Dense<5>, FastTanh, Dense<2>>;
+  CHECK_GRADIENTS(
+      (check<MeanSquaredError>(seeded<F>(4), random_matrix<6, 3>(7, 2.0), random_matrix<6, 2>(8))));
 }
 
 TEST_CASE("Softmax's full Jacobian (unfused) under MSE and cross-entropy", "[gradients]") {

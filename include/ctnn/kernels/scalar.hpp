@@ -107,6 +107,11 @@ constexpr void tanh(const T* z, T* a) {
   for (std::size_t i = 0; i < N; ++i) a[i] = detail::tanh(z[i]);
 }
 
+template <std::size_t N, class T>
+constexpr void fast_tanh(const T* z, T* a) {
+  for (std::size_t i = 0; i < N; ++i) a[i] = detail::fast_tanh(z[i]);
+}
+
 /// Row-wise softmax of z (M, N), stable: the row maximum is subtracted before exp.
 template <std::size_t M, std::size_t N, class T>
 constexpr void softmax_rows(const T* z, T* s) {

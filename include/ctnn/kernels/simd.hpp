@@ -136,6 +136,33 @@ struct tanh_op {
   }
 };
 
+/// FastTanh (detail::fast_tanh): clamp, two polynomials in x^2 by FMA, one division.
+template <class D, class V>
+HWY_INLINE V fast_tanh_vec(D d, V x) {
+  using T = hn::TFromD<D>;
+  const V c = hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_limit));
+  x = hn::Min(hn::Max(x, hn::Neg(c)), c);
+  const V t = hn::Mul(x, x);
+  V p = hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_p[6]));
+  for (int k = 5; k >= 0; --k)
+    p = hn::MulAdd(p, t, hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_p[k])));
+  V q = hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_q[3]));
+  for (int k = 2; k >= 0; --k)
+    q = hn::MulAdd(q, t, hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_q[k])));
+  const V one = hn::Set(d, T(1));
+  return hn::Min(hn::Max(hn::Div(hn::Mul(x, p), q), hn::Neg(one)), one);  // R(9) is 1 + 1e-7
+}
+struct fast_tanh_op {
+  template <class D, class V>
+  HWY_INLINE V operator()(D d, V v) const {
+    return fast_tanh_vec(d, v);
+  }
+  template <class T>
+  HWY_INLINE T operator()(T x) const {
+    return ctnn::detail::fast_tanh(x);
+  }
+};
+
 /// Register-blocked core of every product with a broadcast operand:
 /// c[m * ldc + j] = bias[j] + sum over k < K of a(m, k) * b[k * ldb + j], for m < MR, j < N,
 /// with a(m, k) = a[m * kAm + k * kAk] (so the same code serves A * B, A^T * G and G * packed W^T).
@@ -405,6 +432,11 @@ HWY_INLINE void sigmoid(const T* z, T* a) {
 template <std::size_t N, class T>
 HWY_INLINE void tanh(const T* z, T* a) {
   map<N>([](auto d, auto v) { return hn::Tanh(d, v); }, z, a);
+}
+
+template <std::size_t N, class T>
+HWY_INLINE void fast_tanh(const T* z, T* a) {
+  map<N>([](auto d, auto v) { return fast_tanh_vec(d, v); }, z, a);
 }
 
 template <std::size_t N, class T>

@@ -1,7 +1,7 @@
 /// @file layers/activations.hpp
 /// Activations as layers of their own: `ctnn::ReLU`, `ctnn::Sigmoid`, `ctnn::Tanh`,
-/// `ctnn::Identity` (element-wise) and `ctnn::Softmax` (row-wise). Each keeps the input size.
-/// Backward uses the layer's output a = f(z) (MATH.md: "in terms of a where cheaper").
+/// `ctnn::FastTanh`, `ctnn::Identity` (element-wise) and `ctnn::Softmax` (row-wise). Each keeps the
+/// input size. Backward uses the layer's output a = f(z) (MATH.md: "in terms of a where cheaper").
 #pragma once
 
 #include <cstddef>
@@ -88,6 +88,20 @@ struct tanh {
     kernels::tanh_backward<B * N>(a, da, dz);
   }
 };
+struct fast_tanh {
+  /// What the dense layer before this activation applies to its products in registers (fused).
+  using simd_epilogue = kernels::simd::fast_tanh_op;
+  template <std::size_t B, std::size_t N, class T>
+  static constexpr void forward(const T* z, T* a) {
+    kernels::fast_tanh<B * N>(z, a);
+  }
+  /// 1 - a^2, the derivative of tanh at the approximated value (the approximation's own derivative
+  /// differs by its fit error, 1e-8 relative).
+  template <std::size_t B, std::size_t N, class T>
+  static constexpr void backward(const T* a, const T* da, T* dz) {
+    kernels::tanh_backward<B * N>(a, da, dz);
+  }
+};
 struct identity {
   /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::store_as_is;
@@ -119,6 +133,10 @@ struct ReLU : ActivationSpec<activation::relu, Initialization::he> {};
 struct Sigmoid : ActivationSpec<activation::sigmoid, Initialization::glorot> {};
 /// tanh(z).
 struct Tanh : ActivationSpec<activation::tanh, Initialization::glorot> {};
+/// tanh(z) by a rational approximation (detail::fast_tanh): at most 4.9 ulp in float (2.9e-7
+/// absolute, the accuracy of Eigen's float tanh) instead of Tanh's 2.6, at about half the cost.
+/// For real-time inference where tanh dominates (small audio and control networks).
+struct FastTanh : ActivationSpec<activation::fast_tanh, Initialization::glorot> {};
 /// z (an explicit linear output).
 struct Identity : ActivationSpec<activation::identity, Initialization::glorot> {};
 /// Row-wise e^z / sum e^z, computed with the row maximum subtracted.

@@ -4,9 +4,10 @@
 /// element-wise operations. Each forwards to a SIMD kernel at run time and to plain loops in a
 /// constant expression.
 ///
-/// A product of incompatible matrices selects a deleted overload whose signature names both
-/// shapes, so the first error line reads e.g. "use of deleted function ... [with lhs_rows = 2;
-/// lhs_cols = 3; rhs_rows = 4; rhs_cols = 5]".
+/// A product of incompatible matrices is not an expression, and its first error line names both
+/// shapes: on GCC through a deleted overload ("use of deleted function ... [with lhs_rows = 2;
+/// lhs_cols = 3; rhs_rows = 4; rhs_cols = 5]"), on Clang through the operand types ("invalid
+/// operands to binary expression ('Matrix<float, 2, 3>' and 'Matrix<float, 4, 5>')").
 #pragma once
 
 #include <cstddef>

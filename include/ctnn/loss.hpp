@@ -41,8 +41,13 @@ struct ClassLabels {
 };
 
 namespace detail {
+/// x, or the smallest normal number if x is smaller: what ln and divisions by a probability see,
+/// so that a saturated output gives a large finite cost instead of inf or NaN.
 template <class T>
-constexpr T smallest_log_argument = std::numeric_limits<T>::min();
+constexpr T clamp_probability(T x) {
+  constexpr T smallest = std::numeric_limits<T>::min();
+  return x > smallest ? x : smallest;
+}
 }  // namespace detail
 
 /// Mean over outputs and batch of (A - T)^2 (PyTorch's MSELoss, 'mean'); dC/dA = 2 (A - T) / (B n).
@@ -74,10 +79,8 @@ struct BinaryCrossEntropy {
   static constexpr T value(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t) {
     T sum = 0;
     for (std::size_t i = 0; i < a.size; ++i) {
-      const T p = a[i] > detail::smallest_log_argument<T> ? a[i] : detail::smallest_log_argument<T>;
-      const T q = T(1) - a[i] > detail::smallest_log_argument<T> ? T(1) - a[i]
-                                                                 : detail::smallest_log_argument<T>;
-      sum -= t[i] * detail::log(p) + (T(1) - t[i]) * detail::log(q);
+      sum -= t[i] * detail::log(detail::clamp_probability(a[i])) +
+             (T(1) - t[i]) * detail::log(detail::clamp_probability(T(1) - a[i]));
     }
     return sum / T(B * N);
   }
@@ -86,9 +89,7 @@ struct BinaryCrossEntropy {
                                  Matrix<T, B, N>& da) {
     const T k = T(1) / T(B * N);
     for (std::size_t i = 0; i < a.size; ++i) {
-      T d = a[i] * (T(1) - a[i]);
-      d = d > detail::smallest_log_argument<T> ? d : detail::smallest_log_argument<T>;
-      da[i] = k * (a[i] - t[i]) / d;
+      da[i] = k * (a[i] - t[i]) / detail::clamp_probability(a[i] * (T(1) - a[i]));
     }
   }
   /// From logits z: -[t ln sigmoid(z) + (1 - t) ln(1 - sigmoid(z))] = softplus(z) - t z.
@@ -117,8 +118,7 @@ struct CrossEntropy {
     T sum = 0;
     for (std::size_t i = 0; i < s.size; ++i) {
       if (t[i] == T(0)) continue;
-      const T p = s[i] > detail::smallest_log_argument<T> ? s[i] : detail::smallest_log_argument<T>;
-      sum -= t[i] * detail::log(p);
+      sum -= t[i] * detail::log(detail::clamp_probability(s[i]));
     }
     return sum / T(B);
   }
@@ -126,8 +126,7 @@ struct CrossEntropy {
   static constexpr void gradient(const Matrix<T, B, N>& s, const Matrix<T, B, N>& t,
                                  Matrix<T, B, N>& ds) {
     for (std::size_t i = 0; i < s.size; ++i) {
-      const T p = s[i] > detail::smallest_log_argument<T> ? s[i] : detail::smallest_log_argument<T>;
-      ds[i] = -t[i] / (p * T(B));
+      ds[i] = -t[i] / (detail::clamp_probability(s[i]) * T(B));
     }
   }
   /// From logits: sum_k t_k (logsumexp(z) - z_k), with the row maximum taken out of logsumexp.

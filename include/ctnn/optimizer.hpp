@@ -6,7 +6,10 @@
 /// defaults. Regularization belongs to the cost (see train.hpp), not to the optimizers.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <type_traits>
+#include <utility>
 
 #include "ctnn/detail/tensors.hpp"
 #include "ctnn/kernels/optimizer.hpp"
@@ -33,124 +36,116 @@ struct AdamOptions {
   double epsilon = 1e-8;
 };
 
-/// P -= alpha g. Mini-batch gradient descent; with batch 1, stochastic gradient descent.
-template <class Net>
-class GradientDescent {
-  static_assert(is_network_v<Net>, "ctnn::GradientDescent<Net>: Net must be a ctnn::Network");
-  using T = typename Net::value_type;
+namespace detail {
+
+/// What every optimizer is: made for one network type, its options, and States tensors of state
+/// per parameter tensor (shaped like the network's parameters, in the object). `update` runs
+/// f(p, g, state...) once per parameter tensor.
+template <class Net, class Options, std::size_t States>
+class OptimizerBase {
+  static_assert(is_network_v<Net>, "ctnn optimizers: Net must be a ctnn::Network");
 
  public:
   using network_type = Net;
-  GradientDescentOptions options;
-  static constexpr std::size_t state_bytes = 0;
+  Options options;
+  static constexpr std::size_t state_bytes = States * sizeof(typename Net::layers_type);
 
-  constexpr GradientDescent() = default;
-  constexpr explicit GradientDescent(GradientDescentOptions o) : options(o) {}
+  constexpr OptimizerBase() = default;
+  constexpr explicit OptimizerBase(Options o) : options(o) {}
+
+ protected:
+  template <class F>
+  constexpr void update(Net& net, const Gradients<Net>& g, F f) {
+    [&]<std::size_t... S>(std::index_sequence<S...>) {
+      for_each_tensor(f, net.layers(), g.layers(), state_[S]...);
+    }
+    (std::make_index_sequence<States>{});
+  }
+
+ private:
+  std::array<typename Net::layers_type, States> state_{};  // no storage when States == 0
+};
+
+/// Number of elements of a parameter tensor, for the kernels' template argument.
+template <class Tensor>
+inline constexpr std::size_t size_of = std::remove_cvref_t<Tensor>::size;
+
+}  // namespace detail
+
+/// P -= alpha g. Mini-batch gradient descent; with batch 1, stochastic gradient descent.
+template <class Net>
+class GradientDescent : public detail::OptimizerBase<Net, GradientDescentOptions, 0> {
+ public:
+  using detail::OptimizerBase<Net, GradientDescentOptions, 0>::OptimizerBase;
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
-    const T lr = static_cast<T>(options.learning_rate);
-    detail::for_each_tensor(
-        [&](auto& p, const auto& gp) {
-          kernels::sgd<std::remove_cvref_t<decltype(p)>::size>(lr, gp.data(), p.data());
-        },
-        net.layers(), g.layers());
+    using T = typename Net::value_type;
+    const T lr = static_cast<T>(this->options.learning_rate);
+    this->update(net, g, [&](auto& p, const auto& gp) {
+      kernels::sgd<detail::size_of<decltype(p)>>(lr, gp.data(), p.data());
+    });
   }
 };
 
 /// v = beta v + (1 - beta) g; P -= alpha v (the notes' exponential average).
 template <class Net>
-class Momentum {
-  static_assert(is_network_v<Net>, "ctnn::Momentum<Net>: Net must be a ctnn::Network");
-  using T = typename Net::value_type;
-
+class Momentum : public detail::OptimizerBase<Net, MomentumOptions, 1> {
  public:
-  using network_type = Net;
-  MomentumOptions options;
-  static constexpr std::size_t state_bytes = sizeof(typename Net::layers_type);
-
-  constexpr Momentum() = default;
-  constexpr explicit Momentum(MomentumOptions o) : options(o) {}
+  using detail::OptimizerBase<Net, MomentumOptions, 1>::OptimizerBase;
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
-    const T lr = static_cast<T>(options.learning_rate), beta = static_cast<T>(options.beta);
-    detail::for_each_tensor(
-        [&](auto& p, const auto& gp, auto& v) {
-          kernels::momentum<std::remove_cvref_t<decltype(p)>::size>(lr, beta, gp.data(), v.data(),
-                                                                    p.data());
-        },
-        net.layers(), g.layers(), velocity_);
+    using T = typename Net::value_type;
+    const T lr = static_cast<T>(this->options.learning_rate),
+            beta = static_cast<T>(this->options.beta);
+    this->update(net, g, [&](auto& p, const auto& gp, auto& v) {
+      kernels::momentum<detail::size_of<decltype(p)>>(lr, beta, gp.data(), v.data(), p.data());
+    });
   }
-
- private:
-  typename Net::layers_type velocity_{};
 };
 
 /// s = beta s + (1 - beta) g^2; P -= alpha g / (sqrt(s) + eps).
 template <class Net>
-class RMSProp {
-  static_assert(is_network_v<Net>, "ctnn::RMSProp<Net>: Net must be a ctnn::Network");
-  using T = typename Net::value_type;
-
+class RMSProp : public detail::OptimizerBase<Net, RMSPropOptions, 1> {
  public:
-  using network_type = Net;
-  RMSPropOptions options;
-  static constexpr std::size_t state_bytes = sizeof(typename Net::layers_type);
-
-  constexpr RMSProp() = default;
-  constexpr explicit RMSProp(RMSPropOptions o) : options(o) {}
+  using detail::OptimizerBase<Net, RMSPropOptions, 1>::OptimizerBase;
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
-    const T lr = static_cast<T>(options.learning_rate), beta = static_cast<T>(options.beta),
-            eps = static_cast<T>(options.epsilon);
-    detail::for_each_tensor(
-        [&](auto& p, const auto& gp, auto& s) {
-          kernels::rmsprop<std::remove_cvref_t<decltype(p)>::size>(lr, beta, eps, gp.data(),
-                                                                   s.data(), p.data());
-        },
-        net.layers(), g.layers(), mean_square_);
+    using T = typename Net::value_type;
+    const T lr = static_cast<T>(this->options.learning_rate),
+            beta = static_cast<T>(this->options.beta), eps = static_cast<T>(this->options.epsilon);
+    this->update(net, g, [&](auto& p, const auto& gp, auto& ms) {
+      kernels::rmsprop<detail::size_of<decltype(p)>>(lr, beta, eps, gp.data(), ms.data(), p.data());
+    });
   }
-
- private:
-  typename Net::layers_type mean_square_{};
 };
 
 /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; P -= alpha m^ / (sqrt(v^) + eps) with
 /// m^ = m / (1 - b1^t), v^ = v / (1 - b2^t), t = 1, 2, ...
 template <class Net>
-class Adam {
-  static_assert(is_network_v<Net>, "ctnn::Adam<Net>: Net must be a ctnn::Network");
-  using T = typename Net::value_type;
-
+class Adam : public detail::OptimizerBase<Net, AdamOptions, 2> {
  public:
-  using network_type = Net;
-  AdamOptions options;
-  static constexpr std::size_t state_bytes = 2 * sizeof(typename Net::layers_type);
-
-  constexpr Adam() = default;
-  constexpr explicit Adam(AdamOptions o) : options(o) {}
+  using detail::OptimizerBase<Net, AdamOptions, 2>::OptimizerBase;
 
   /// Number of steps taken (t of the last step).
   constexpr long steps() const { return t_; }
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
+    using T = typename Net::value_type;
+    const AdamOptions& o = this->options;
     ++t_;
-    beta1_power_ *= options.beta1;
-    beta2_power_ *= options.beta2;
-    const T lr = static_cast<T>(options.learning_rate), b1 = static_cast<T>(options.beta1),
-            b2 = static_cast<T>(options.beta2), eps = static_cast<T>(options.epsilon),
+    beta1_power_ *= o.beta1;
+    beta2_power_ *= o.beta2;
+    const T lr = static_cast<T>(o.learning_rate), b1 = static_cast<T>(o.beta1),
+            b2 = static_cast<T>(o.beta2), eps = static_cast<T>(o.epsilon),
             c1 = static_cast<T>(1.0 / (1.0 - beta1_power_)),
             c2 = static_cast<T>(1.0 / (1.0 - beta2_power_));
-    detail::for_each_tensor(
-        [&](auto& p, const auto& gp, auto& m, auto& v) {
-          kernels::adam<std::remove_cvref_t<decltype(p)>::size>(lr, b1, b2, eps, c1, c2, gp.data(),
-                                                                m.data(), v.data(), p.data());
-        },
-        net.layers(), g.layers(), first_moment_, second_moment_);
+    this->update(net, g, [&](auto& p, const auto& gp, auto& m, auto& v) {
+      kernels::adam<detail::size_of<decltype(p)>>(lr, b1, b2, eps, c1, c2, gp.data(), m.data(),
+                                                  v.data(), p.data());
+    });
   }
 
  private:
-  typename Net::layers_type first_moment_{};
-  typename Net::layers_type second_moment_{};
   long t_ = 0;
   double beta1_power_ = 1.0;  // beta1^t
   double beta2_power_ = 1.0;  // beta2^t

@@ -2,8 +2,9 @@
 // trained with Adam on mini-batches, every size checked by the compiler, no heap allocation.
 #include <ctnn/ctnn.hpp>
 
-#include <cmath>
 #include <cstdio>
+
+#include "two_rings.hpp"
 
 using Net = ctnn::Network<ctnn::Input<2>, ctnn::Dense<16>, ctnn::Tanh, ctnn::Dense<16>, ctnn::Tanh,
                           ctnn::Dense<2>, ctnn::Softmax>;
@@ -11,27 +12,12 @@ constexpr std::size_t samples = 512;
 constexpr std::size_t batch = 32;
 using Data = ctnn::Dataset<float, samples, 2, 2>;
 
-// Two noisy rings, radius 0.5 (class 0) and 1.0 (class 1).
-static Data make_rings(std::uint64_t seed) {
-  Data d;
-  ctnn::SplitMix64 rng{seed};
-  for (std::size_t i = 0; i < samples; ++i) {
-    const std::size_t cls = i % 2;
-    const double r = (cls ? 1.0 : 0.5) + rng.uniform(0.15);
-    const double a = rng.uniform(3.14159265358979);
-    d.inputs(i, 0) = static_cast<float>(r * std::cos(a));
-    d.inputs(i, 1) = static_cast<float>(r * std::sin(a));
-    d.targets(i, cls) = 1.0f;
-  }
-  return d;
-}
-
 // Everything lives in static storage: parameters, activations, gradients, Adam's moments.
 static Net net{ctnn::Seed{3}};
 static ctnn::Trainer<Net, ctnn::CrossEntropy, ctnn::Adam<Net>, batch> trainer{
     ctnn::Adam<Net>{{.learning_rate = 0.01}}};
-static const Data train = make_rings(1);
-static const Data test = make_rings(2);
+static const Data train = two_rings<samples>(1);
+static const Data test = two_rings<samples>(2);
 
 int main() {
   std::printf("ctnn demo: classify points on two rings (SIMD target: %s)\n",

@@ -7,6 +7,7 @@
 
 #include "ctnn/train.hpp"
 #include "reference.hpp"
+#include "two_rings.hpp"
 
 using namespace ctnn;
 
@@ -189,28 +190,10 @@ TEST_CASE("XOR trains to 100% accuracy", "[training][convergence]") {
   CHECK(e.loss < 0.05);
 }
 
-namespace {
-// Two noisy concentric rings (radius 0.5 and 1.0, noise +-0.15), as 2-D points; class = ring.
-template <std::size_t N>
-Dataset<float, N, 2, 2> circles(std::uint64_t seed) {
-  Dataset<float, N, 2, 2> d;
-  SplitMix64 rng{seed};
-  for (std::size_t i = 0; i < N; ++i) {
-    const std::size_t cls = i % 2;
-    const double r = (cls ? 1.0 : 0.5) + rng.uniform(0.15);
-    const double a = rng.uniform(3.14159265358979);
-    d.inputs(i, 0) = static_cast<float>(r * std::cos(a));
-    d.inputs(i, 1) = static_cast<float>(r * std::sin(a));
-    d.targets(i, cls) = 1.0f;
-  }
-  return d;
-}
-}  // namespace
-
 TEST_CASE("Concentric circles: >= 97% on held-out points", "[training][convergence]") {
   using Net = Network<Input<2>, Dense<16>, Tanh, Dense<16>, Tanh, Dense<2>, Softmax>;
-  static const auto train = circles<512>(1);
-  static const auto test = circles<512>(2);
+  static const auto train = two_rings<512>(1);
+  static const auto test = two_rings<512>(2);
   Net net{Seed{3}};
   static Trainer<Net, CrossEntropy, Adam<Net>, 32> trainer{Adam<Net>{{.learning_rate = 0.01}}};
   SplitMix64 pick{4};

@@ -54,9 +54,9 @@ constexpr T add_l2(const Net& net, Gradients<Net>& gradients, T lambda) {
 }
 
 template <class Target, class T, std::size_t B, std::size_t N>
-constexpr Matrix<T, B, N> target_matrix(const Target& target) {
+constexpr decltype(auto) target_matrix(const Target& target) {
   if constexpr (std::is_same_v<Target, Matrix<T, B, N>>)
-    return target;
+    return (target);  // the caller's matrix itself: no copy per training step
   else
     return target.template one_hot<T>();
 }
@@ -148,8 +148,7 @@ constexpr typename Net::value_type compute_gradients(
     detail::report_shape_error_in_call<error>();
     return T{};
   } else {
-    const Matrix<T, B, Net::output_size> t =
-        detail::target_matrix<Target, T, B, Net::output_size>(target);
+    const auto& t = detail::target_matrix<Target, T, B, Net::output_size>(target);
     net.forward(x, ws);
     T cost;
     if constexpr (detail::fused_output<Net, LossT>()) {

@@ -11,6 +11,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "ctnn/detail/math.hpp"
 #include "ctnn/detail/tensors.hpp"
 #include "ctnn/kernels/optimizer.hpp"
 #include "ctnn/network.hpp"
@@ -95,10 +96,12 @@ class Momentum : public detail::OptimizerBase<Net, MomentumOptions, 1> {
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
     using T = typename Net::value_type;
-    const T lr = static_cast<T>(this->options.learning_rate),
-            beta = static_cast<T>(this->options.beta);
+    const MomentumOptions& o = this->options;
+    const T lr = static_cast<T>(o.learning_rate), beta = static_cast<T>(o.beta),
+            one_minus_beta = static_cast<T>(1.0 - o.beta);
     this->update(net, g, [&](auto& p, const auto& gp, auto& v) {
-      kernels::momentum<detail::size_of<decltype(p)>>(lr, beta, gp.data(), v.data(), p.data());
+      kernels::momentum<detail::size_of<decltype(p)>>(lr, beta, one_minus_beta, gp.data(), v.data(),
+                                                      p.data());
     });
   }
 };
@@ -111,10 +114,12 @@ class RMSProp : public detail::OptimizerBase<Net, RMSPropOptions, 1> {
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
     using T = typename Net::value_type;
-    const T lr = static_cast<T>(this->options.learning_rate),
-            beta = static_cast<T>(this->options.beta), eps = static_cast<T>(this->options.epsilon);
+    const RMSPropOptions& o = this->options;
+    const T lr = static_cast<T>(o.learning_rate), beta = static_cast<T>(o.beta),
+            one_minus_beta = static_cast<T>(1.0 - o.beta), eps = static_cast<T>(o.epsilon);
     this->update(net, g, [&](auto& p, const auto& gp, auto& ms) {
-      kernels::rmsprop<detail::size_of<decltype(p)>>(lr, beta, eps, gp.data(), ms.data(), p.data());
+      kernels::rmsprop<detail::size_of<decltype(p)>>(lr, beta, one_minus_beta, eps, gp.data(),
+                                                     ms.data(), p.data());
     });
   }
 };
@@ -135,13 +140,17 @@ class Adam : public detail::OptimizerBase<Net, AdamOptions, 2> {
     ++t_;
     beta1_power_ *= o.beta1;
     beta2_power_ *= o.beta2;
-    const T lr = static_cast<T>(o.learning_rate), b1 = static_cast<T>(o.beta1),
-            b2 = static_cast<T>(o.beta2), eps = static_cast<T>(o.epsilon),
-            c1 = static_cast<T>(1.0 / (1.0 - beta1_power_)),
-            c2 = static_cast<T>(1.0 / (1.0 - beta2_power_));
+    // Derived constants in double, then rounded once (as PyTorch's step_size and
+    // bias_correction2_sqrt): rounding beta first would make 1 - beta2 1.3e-5 too small.
+    const T step_size = static_cast<T>(o.learning_rate / (1.0 - beta1_power_)),
+            b1 = static_cast<T>(o.beta1), one_minus_b1 = static_cast<T>(1.0 - o.beta1),
+            b2 = static_cast<T>(o.beta2), one_minus_b2 = static_cast<T>(1.0 - o.beta2),
+            eps = static_cast<T>(o.epsilon),
+            inv_sqrt_c2 = static_cast<T>(1.0 / detail::sqrt(1.0 - beta2_power_));
     this->update(net, g, [&](auto& p, const auto& gp, auto& m, auto& v) {
-      kernels::adam<detail::size_of<decltype(p)>>(lr, b1, b2, eps, c1, c2, gp.data(), m.data(),
-                                                  v.data(), p.data());
+      kernels::adam<detail::size_of<decltype(p)>>(step_size, b1, one_minus_b1, b2, one_minus_b2,
+                                                  eps, inv_sqrt_c2, gp.data(), m.data(), v.data(),
+                                                  p.data());
     });
   }
 

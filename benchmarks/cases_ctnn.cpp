@@ -40,7 +40,7 @@ struct Setup {
     benchmark::DoNotOptimize(y);
   }
   void train() {
-    float cost = trainer.step(net, x, target);
+    float cost = trainer.step(net, x, target).loss;
     benchmark::DoNotOptimize(cost);
   }
 };

@@ -15,7 +15,7 @@ using Data = ctnn::Dataset<float, samples, 2, 2>;
 // Everything lives in static storage: parameters, activations, gradients, Adam's moments.
 static Net net{ctnn::Seed{3}};
 static ctnn::Trainer<Net, ctnn::CrossEntropy, ctnn::Adam<Net>, batch> trainer{
-    ctnn::Adam<Net>{{.learning_rate = 0.01}}};
+    ctnn::AdamOptions{.learning_rate = 0.01}};
 static const Data train = two_rings<samples>(1);
 static const Data test = two_rings<samples>(2);
 
@@ -35,8 +35,15 @@ int main() {
     for (std::size_t step = 0; step < steps_per_epoch; ++step) {
       std::size_t idx[batch];
       for (auto& i : idx) i = static_cast<std::size_t>(pick.next() % samples);
-      loss += trainer.step(net, ctnn::gather_rows<batch>(train.inputs, idx),
-                           ctnn::gather_rows<batch>(train.targets, idx));
+      ctnn::Matrix<float, batch, 2> x, t;
+      if (!ctnn::gather_rows(train.inputs, idx, x) || !ctnn::gather_rows(train.targets, idx, t))
+        return 1;  // cannot happen: every index is below `samples`
+      const auto result = trainer.step(net, x, t);
+      if (!result.ok()) {
+        std::printf("step refused: %s\n", ctnn::to_string(result.status));
+        return 1;
+      }
+      loss += result.loss;
     }
     const auto e = ctnn::evaluate<ctnn::CrossEntropy>(net, test);
     std::printf("epoch %d: train loss %.4f, test loss %.4f, test accuracy %.1f%%\n", epoch,

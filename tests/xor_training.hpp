@@ -23,10 +23,10 @@ constexpr ctnn::Dataset<float, 4, 2, 1> data() {
 
 constexpr Result train() {
   Result r{Net{ctnn::Seed{1}}, 0, {}};
-  ctnn::Trainer<Net, Loss, ctnn::Adam<Net>, 4> trainer{ctnn::Adam<Net>{{.learning_rate = 0.1}}};
+  ctnn::Trainer<Net, Loss, ctnn::Adam<Net>, 4> trainer{ctnn::AdamOptions{.learning_rate = 0.1}};
   const auto d = data();
   for (int step = 0; step < steps; ++step)
-    r.last_step_cost = trainer.step(r.net, d.inputs, d.targets);
+    r.last_step_cost = trainer.step(r.net, d.inputs, d.targets).loss;
   r.evaluation = ctnn::evaluate<Loss>(r.net, d);
   return r;
 }

@@ -13,5 +13,5 @@ using Labels = ctnn::ClassLabels<8, 10>;
 #endif
 
 float train(Net& net, Trainer& trainer, const ctnn::Matrix<float, 8, 64>& x, const Labels& y) {
-  return trainer.step(net, x, y);
+  return trainer.step(net, x, y).loss;
 }

@@ -11,5 +11,5 @@ float train(Net& net, Trainer& trainer, const ctnn::Matrix<float, 16, 4>& x) {
 #else
   const ctnn::Matrix<float, 16, 3> target;
 #endif
-  return trainer.step(net, x, target);
+  return trainer.step(net, x, target).loss;
 }

@@ -1,6 +1,6 @@
 /// @file config.hpp
-/// Library-wide configuration: the default element type, the SIMD target ctnn was compiled for,
-/// and the one macro that lets `-fno-exceptions` users keep assertions out of hot paths.
+/// Library-wide configuration: the SIMD target ctnn was compiled for, matrix alignment, and the
+/// stack limit of an inference call (CTNN_FORWARD_STACK_LIMIT).
 #pragma once
 
 #include <cstddef>
@@ -19,6 +19,15 @@ inline const char* simd_target_name() {
 
 /// True when the kernels use real vectors (not Highway's one-lane SCALAR target).
 inline constexpr bool simd_is_vectorized = HWY_STATIC_TARGET != HWY_SCALAR;
+
+/// Stack bytes that one inference call (forward(x)) may keep for its intermediate activations;
+/// more is a compile error naming the sizes. Define CTNN_FORWARD_STACK_LIMIT to change it.
+#ifndef CTNN_FORWARD_STACK_LIMIT
+#define CTNN_FORWARD_STACK_LIMIT 1048576
+#endif
+namespace detail {
+inline constexpr std::size_t forward_stack_limit = CTNN_FORWARD_STACK_LIMIT;
+}  // namespace detail
 
 /// Alignment of every matrix: one cache line, enough for any vector width up to AVX-512.
 inline constexpr std::size_t matrix_alignment = 64;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -18,19 +19,44 @@
 #include "ctnn/expression.hpp"
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/matrix.hpp"
+#include "ctnn/shape_error.hpp"
 
 namespace ctnn {
 
+namespace detail {
+/// Called by ClassLabels for a label that is not below the class count. In a constant expression
+/// (a constexpr ClassLabels) calling it is the compile error; at run time it does nothing, and the
+/// training step or evaluation that meets the label reports it.
+inline void class_label_out_of_range() {}
+}  // namespace detail
+
 /// Class indices for a batch of B samples, with the number of classes in the type so that a
-/// mismatch with the network's output size does not compile.
+/// mismatch with the network's output size does not compile. Labels must be below Classes:
+/// `constexpr ClassLabels<4, 3> y{{0, 2, 1, 3}};` does not compile; labels read from data are
+/// checked by every training step (StepStatus::label_out_of_range) and by evaluate.
 template <std::size_t B, std::size_t Classes>
 struct ClassLabels {
   static constexpr std::size_t rows = B;
   static constexpr std::size_t classes = Classes;
   std::array<std::uint32_t, B> index{};
 
-  /// The one-hot target matrix; an index out of range gives an all-zero row (and no gradient
-  /// towards any class).
+  constexpr ClassLabels() = default;
+  /// ClassLabels<3, 10> y{{7, 0, 9}};
+  constexpr ClassLabels(const std::uint32_t (&labels)[B]) {  // NOLINT(google-explicit-constructor)
+    for (std::size_t i = 0; i < B; ++i) {
+      if (labels[i] >= Classes) detail::class_label_out_of_range();
+      index[i] = labels[i];
+    }
+  }
+
+  /// The row of the first label that is not below Classes, or B when all are in range.
+  constexpr std::size_t first_out_of_range() const {
+    for (std::size_t i = 0; i < B; ++i)
+      if (index[i] >= Classes) return i;
+    return B;
+  }
+
+  /// The one-hot target matrix (rows of out-of-range labels are all zero: check first).
   template <class T>
   constexpr Matrix<T, B, Classes> one_hot() const {
     Matrix<T, B, Classes> t;
@@ -38,6 +64,13 @@ struct ClassLabels {
       if (index[i] < Classes) t(i, index[i]) = T(1);
     return t;
   }
+};
+
+/// True for a layer spec whose outputs are probabilities (Sigmoid, Softmax; a user spec says so
+/// with `static constexpr bool outputs_probabilities = true;`).
+template <class Spec>
+inline constexpr bool outputs_probabilities = requires {
+  requires Spec::outputs_probabilities;
 };
 
 namespace detail {
@@ -69,10 +102,17 @@ struct MeanSquaredError {
   }
 };
 
-/// Mean over outputs and batch of -[t ln a + (1 - t) ln(1 - a)].
+/// Mean over outputs and batch of -[t ln a + (1 - t) ln(1 - a)]. Needs probabilities: the
+/// output layer must be a Sigmoid (fused) or another probability output (Softmax).
 struct BinaryCrossEntropy {
   template <class LastSpec>
   static constexpr bool fuses_with = std::is_same_v<LastSpec, Sigmoid>;
+  /// The mistake in using this loss on an output layer Index of kind OutputSpec, or void.
+  template <std::size_t Index, class OutputSpec, std::size_t Outputs>
+  using output_error =
+      std::conditional_t<outputs_probabilities<OutputSpec>, void,
+                         shape_error::binary_cross_entropy_needs_a_probability_output<
+                             shape_error::layer<Index, OutputSpec>>>;
 
   /// From probabilities a (general rule); ln is clamped at the smallest normal number.
   template <class T, std::size_t B, std::size_t N>
@@ -108,10 +148,17 @@ struct BinaryCrossEntropy {
   }
 };
 
-/// Mean over the batch of -sum_k t_k ln s_k (negative log-likelihood, note 004).
+/// Mean over the batch of -sum_k t_k ln s_k (negative log-likelihood, note 004). Needs at least
+/// two outputs; fused with a Softmax output (the usual case).
 struct CrossEntropy {
   template <class LastSpec>
   static constexpr bool fuses_with = std::is_same_v<LastSpec, Softmax>;
+  /// The mistake in using this loss on an output layer Index of kind OutputSpec, or void.
+  template <std::size_t Index, class OutputSpec, std::size_t Outputs>
+  using output_error = std::conditional_t<
+      (Outputs >= 2), void,
+      shape_error::cross_entropy_needs_at_least_two_outputs<
+          shape_error::layer<Index, OutputSpec>, shape_error::network_output_size<Outputs>>>;
 
   template <class T, std::size_t B, std::size_t N>
   static constexpr T value(const Matrix<T, B, N>& s, const Matrix<T, B, N>& t) {
@@ -179,11 +226,41 @@ struct ElementwiseLoss {
   }
 };
 
-/// A loss usable by ctnn's training functions.
-template <class L>
-concept Loss = requires(const Matrix<float, 2, 3>& a, Matrix<float, 2, 3>& g) {
-  { L::value(a, a) } -> std::same_as<float>;
+/// The requirements of the Loss concept, one type each, so that a type used as a loss is told
+/// which one it misses (shape_error::not_a_loss, trainer_loss_argument_is_not_a_loss). Optional:
+/// `fuses_with<OutputSpec>` with fused_value/fused_gradient, and `output_error<Index, Spec, N>`.
+namespace loss_requirement {
+/// `static T value(const Matrix<T, B, N>& output, const Matrix<T, B, N>& target)`: the cost.
+struct static_value_of_output_and_target {};
+/// `static void gradient(output, target, Matrix<T, B, N>& dC_doutput)`.
+struct static_gradient_of_output_and_target {};
+}  // namespace loss_requirement
+
+namespace detail {
+template <class L, class T>
+concept loss_has_value = requires(const Matrix<T, 2, 3>& a) {
+  { L::value(a, a) } -> std::same_as<T>;
+};
+template <class L, class T>
+concept loss_has_gradient = requires(const Matrix<T, 2, 3>& a, Matrix<T, 2, 3>& g) {
   L::gradient(a, a, g);
 };
+/// The first Loss requirement that L misses for element type T (std::type_identity), or void.
+template <class L, class T>
+constexpr auto missing_loss_requirement() {
+  if constexpr (!loss_has_value<L, T>)
+    return std::type_identity<loss_requirement::static_value_of_output_and_target>{};
+  else if constexpr (!loss_has_gradient<L, T>)
+    return std::type_identity<loss_requirement::static_gradient_of_output_and_target>{};
+  else
+    return std::type_identity<void>{};
+}
+template <class L, class T>
+using missing_loss_requirement_t = typename decltype(missing_loss_requirement<L, T>())::type;
+}  // namespace detail
+
+/// A loss usable by ctnn's training functions for element type T.
+template <class L, class T = float>
+concept Loss = detail::loss_has_value<L, T> && detail::loss_has_gradient<L, T>;
 
 }  // namespace ctnn

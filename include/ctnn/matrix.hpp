@@ -79,13 +79,4 @@ inline constexpr bool is_matrix_v<Matrix<T, R, C>> = true;
 template <class M>
 concept AnyMatrix = is_matrix_v<std::remove_cvref_t<M>>;
 
-/// True when every element is finite (no NaN, no +-Inf): the check a training loop can afford.
-template <class T, std::size_t R, std::size_t C>
-constexpr bool all_finite(const Matrix<T, R, C>& m) {
-  for (const T x : m) {
-    if (!(x - x == T(0))) return false;  // NaN - NaN and Inf - Inf are both NaN
-  }
-  return true;
-}
-
 }  // namespace ctnn

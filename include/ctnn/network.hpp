@@ -294,15 +294,29 @@ class BasicNetwork {
     return hana::at_c<I - 1>(layers_);
   }
 
-  /// Inference on a batch of B samples (rows). Keeps only what the next layer needs.
+  /// Inference on a batch of B samples (rows). Keeps only what the next layer needs, on the stack
+  /// (at most forward_stack_bytes<B>).
   template <std::size_t B, std::size_t N>
   constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, N>& x) const {
-    using error = detail::input_error<BasicNetwork, B, N>;
+    return forward_to<depth>(x);
+  }
+
+  /// Inference up to layer Last (1..depth): A(Last), e.g. the logits before a Softmax output.
+  template <std::size_t Last, std::size_t B, std::size_t N>
+  requires(Last >= 1 && Last <= depth) constexpr Matrix<T, B, size<Last>> forward_to(
+      const Matrix<T, B, N>& x) const {
+    using error = detail::first_error_t<
+        detail::input_error<BasicNetwork, B, N>,
+        std::conditional_t<
+            (forward_stack_bytes<B, Last> <= detail::forward_stack_limit), void,
+            shape_error::forward_needs_more_stack_than_the_limit<
+                shape_error::batch_size<B>, shape_error::stack_bytes<forward_stack_bytes<B, Last>>,
+                shape_error::limit_bytes<detail::forward_stack_limit>>>>;
     if constexpr (!std::is_void_v<error>) {
       detail::report_shape_error_in_call<error>();
       return {};
     } else {
-      return forward_from<1, B>(x);
+      return forward_from<1, Last, B>(x);
     }
   }
 
@@ -383,21 +397,45 @@ class BasicNetwork {
     }
   }
 
-  template <std::size_t I, std::size_t B>
-  constexpr Matrix<T, B, output_size> forward_from(const Matrix<T, B, size<I - 1>>& x) const {
-    constexpr bool fused = fuses_with_next<I>();
+  /// Inference from layer I to layer Last; each step keeps its output y on the stack while the
+  /// rest of the chain runs.
+  template <std::size_t I, std::size_t Last, std::size_t B>
+  constexpr Matrix<T, B, size<Last>> forward_from(const Matrix<T, B, size<I - 1>>& x) const {
+    constexpr bool fused = I < Last && fuses_with_next<I>();
     constexpr std::size_t last = fused ? I + 1 : I;  // the layer whose output y is
     Matrix<T, B, size<last>> y;
     if constexpr (fused)
       layer<I>().template forward_activated<typename layer_type<I + 1>::function>(x, y);
     else
       layer<I>().forward(x, y);
-    if constexpr (last == depth)
+    if constexpr (last == Last)
       return y;
     else
-      return forward_from<last + 1, B>(y);
+      return forward_from<last + 1, Last, B>(y);
   }
 
+  /// The stack forward_from<I, Last, B> keeps: the same walk, adding each kept output's size.
+  template <std::size_t I, std::size_t Last, std::size_t B>
+  static constexpr std::size_t stack_bytes_from() {
+    constexpr bool fused = I < Last && fuses_with_next<I>();
+    constexpr std::size_t last = fused ? I + 1 : I;
+    if constexpr (last == Last)
+      return 0;
+    else
+      return sizeof(Matrix<T, B, size<last>>) + stack_bytes_from<last + 1, Last, B>();
+  }
+
+ public:
+  /// Bytes of stack that forward(x) and forward_to<I>(x) on a batch of B use at most for the
+  /// activations they keep between layers (every layer output but the returned one, which lives
+  /// in the caller's object), plus 4 KiB for the kernels' own buffers and call frames. A call
+  /// needing more than CTNN_FORWARD_STACK_LIMIT (default 1 MiB) is a compile error: give such
+  /// batches a Workspace in static storage or on the heap (forward(x, ws)).
+  template <std::size_t B, std::size_t Last = depth>
+  requires(Last >= 1 && Last <= depth) static constexpr std::size_t forward_stack_bytes =
+      stack_bytes_from<1, Last, B>() + 4096;
+
+ private:
   layers_type layers_;
 };
 

@@ -48,6 +48,7 @@ class OptimizerBase {
 
  public:
   using network_type = Net;
+  using options_type = Options;
   Options options;
   static constexpr std::size_t state_bytes = States * sizeof(typename Net::layers_type);
 

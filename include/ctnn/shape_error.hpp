@@ -1,4 +1,4 @@
-/// @file detail/shape_error.hpp
+/// @file shape_error.hpp
 /// How ctnn reports a shape mistake found while forming a type (a network, a workspace, ...).
 ///
 /// Each mistake is a class template in `ctnn::shape_error` whose name says what is wrong and
@@ -40,6 +40,20 @@ template <std::size_t N>
 struct target_batch {};
 template <std::size_t N>
 struct workspace_batch {};
+template <std::size_t N>
+struct trainer_batch {};
+template <std::size_t N>
+struct stack_bytes {};
+template <std::size_t N>
+struct limit_bytes {};
+template <std::size_t N>
+struct argument {};
+template <class T>
+struct network_element {};
+template <class T>
+struct target_element {};
+template <class Loss>
+struct loss {};
 template <class T>
 struct given {};
 template <class Net>
@@ -151,6 +165,28 @@ CTNN_SHAPE_ERROR(gradients_made_for_another_network);
 CTNN_SHAPE_ERROR(workspace_batch_differs_from_input_batch);
 /// An optimizer (Adam<Other>, ...) used with a network of another type.
 CTNN_SHAPE_ERROR(optimizer_made_for_another_network);
+/// A target matrix of another element type than the network's (double for a float network).
+CTNN_SHAPE_ERROR(target_element_type_differs_from_the_network);
+/// Trainer<Net, B>::step given a batch of another number of rows than B.
+CTNN_SHAPE_ERROR(input_batch_differs_from_trainer_batch);
+/// A training call given a const network: training writes the parameters.
+CTNN_SHAPE_ERROR(network_to_train_is_const);
+/// forward(x) whose kept activations would exceed CTNN_FORWARD_STACK_LIMIT bytes of stack.
+CTNN_SHAPE_ERROR(forward_needs_more_stack_than_the_limit);
+
+// Mistakes in choosing a loss or an optimizer.
+
+/// Trainer<Net, Loss, Optimizer, B>: the Loss argument is not a loss (e.g. swapped with the
+/// optimizer, or an activation); the last argument names the requirement it misses.
+CTNN_SHAPE_ERROR(trainer_loss_argument_is_not_a_loss);
+/// Trainer<Net, Loss, Optimizer, B>: the Optimizer argument is not an optimizer.
+CTNN_SHAPE_ERROR(trainer_optimizer_argument_is_not_an_optimizer);
+/// A type used as a loss in compute_gradients, train_step or evaluate that is not a loss.
+CTNN_SHAPE_ERROR(not_a_loss);
+/// CrossEntropy on a network with one output: the softmax of one class is 1, the cost always 0.
+CTNN_SHAPE_ERROR(cross_entropy_needs_at_least_two_outputs);
+/// BinaryCrossEntropy after a layer that does not output probabilities (add a Sigmoid).
+CTNN_SHAPE_ERROR(binary_cross_entropy_needs_a_probability_output);
 
 #undef CTNN_SHAPE_ERROR
 

@@ -130,7 +130,9 @@ struct softmax {
 /// max(0, z); f'(0) = 0.
 struct ReLU : ActivationSpec<activation::relu, Initialization::he> {};
 /// 1 / (1 + e^-z), computed without overflow for any z.
-struct Sigmoid : ActivationSpec<activation::sigmoid, Initialization::glorot> {};
+struct Sigmoid : ActivationSpec<activation::sigmoid, Initialization::glorot> {
+  static constexpr bool outputs_probabilities = true;
+};
 /// tanh(z).
 struct Tanh : ActivationSpec<activation::tanh, Initialization::glorot> {};
 /// tanh(z) by a rational approximation (detail::fast_tanh): at most 4.9 ulp in float (2.9e-7
@@ -140,6 +142,8 @@ struct FastTanh : ActivationSpec<activation::fast_tanh, Initialization::glorot> 
 /// z (an explicit linear output).
 struct Identity : ActivationSpec<activation::identity, Initialization::glorot> {};
 /// Row-wise e^z / sum e^z, computed with the row maximum subtracted.
-struct Softmax : ActivationSpec<activation::softmax, Initialization::glorot> {};
+struct Softmax : ActivationSpec<activation::softmax, Initialization::glorot> {
+  static constexpr bool outputs_probabilities = true;
+};
 
 }  // namespace ctnn

@@ -1,0 +1,80 @@
+/// @file kernels/finite.hpp
+/// Finiteness of N elements by their bits: x is NaN or +-Inf exactly when its exponent field is
+/// all ones, i.e. when (bits & ~sign) >= the bits of +Inf. Integer arithmetic only, so the answer
+/// stays right under -ffast-math, where isnan(x) and x != x may be folded to "finite".
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include <hwy/highway.h>
+
+#include "ctnn/kernels/dispatch.hpp"
+
+namespace ctnn::kernels {
+
+namespace finite_bits {
+/// The unsigned integer of T's width, and the bits of +Inf (the smallest non-finite magnitude).
+template <class T>
+using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+template <class T>
+inline constexpr bits_of<T> infinity_bits = static_cast<bits_of<T>>(sizeof(T) == 4
+                                                                        ? 0x7f800000u
+                                                                        : 0x7ff0000000000000u);
+template <class T>
+inline constexpr bits_of<T> magnitude_mask = ~bits_of<T>{0} >> 1;
+}  // namespace finite_bits
+
+namespace scalar {
+template <std::size_t N, class T>
+constexpr bool all_finite(const T* x) {
+  using U = finite_bits::bits_of<T>;
+  U largest = 0;  // the largest magnitude, as bits (an OR of comparisons would not vectorize)
+  for (std::size_t i = 0; i < N; ++i) {
+    const U m = std::bit_cast<U>(x[i]) & finite_bits::magnitude_mask<T>;
+    largest = m > largest ? m : largest;
+  }
+  return largest < finite_bits::infinity_bits<T>;
+}
+}  // namespace scalar
+
+}  // namespace ctnn::kernels
+
+HWY_BEFORE_NAMESPACE();
+namespace ctnn::kernels::simd {
+namespace hn = hwy::HWY_NAMESPACE;
+
+template <std::size_t N, class T>
+HWY_INLINE bool all_finite(const T* HWY_RESTRICT x) {
+  using U = kernels::finite_bits::bits_of<T>;
+  const hn::ScalableTag<T> d;
+  const hn::RebindToUnsigned<decltype(d)> du;
+  constexpr std::size_t lanes = hn::MaxLanes(hn::ScalableTag<T>());
+  const auto mask = hn::Set(du, kernels::finite_bits::magnitude_mask<T>);
+  auto largest0 = hn::Zero(du), largest1 = hn::Zero(du);  // two chains: loads, not max, limit
+  constexpr std::size_t full = N / (2 * lanes) * (2 * lanes);
+  for (std::size_t i = 0; i < full; i += 2 * lanes) {
+    largest0 = hn::Max(largest0, hn::And(hn::BitCast(du, hn::LoadU(d, x + i)), mask));
+    largest1 = hn::Max(largest1, hn::And(hn::BitCast(du, hn::LoadU(d, x + i + lanes)), mask));
+  }
+  U largest = hn::GetLane(hn::MaxOfLanes(du, hn::Max(largest0, largest1)));
+  for (std::size_t i = full; i < N; ++i) {
+    const U m = std::bit_cast<U>(x[i]) & kernels::finite_bits::magnitude_mask<T>;
+    largest = m > largest ? m : largest;
+  }
+  return largest < kernels::finite_bits::infinity_bits<T>;
+}
+}  // namespace ctnn::kernels::simd
+HWY_AFTER_NAMESPACE();
+
+namespace ctnn::kernels {
+template <std::size_t N, class T>
+constexpr bool all_finite(const T* x) {
+  if (use_scalar_kernels())
+    return scalar::all_finite<N>(x);
+  else
+    return simd::all_finite<N>(x);
+}
+}  // namespace ctnn::kernels

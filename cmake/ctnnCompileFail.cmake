@@ -4,6 +4,7 @@
 #              `// expect:` regex (or `// expect-gcc:` / `// expect-clang:`), and the whole output
 #              must stay within `// max-lines-gcc:` / `// max-lines-clang:` lines when given.
 #   - control: the file compiled with -DCTNN_CONTROL (the corrected code) must compile.
+#   A `// flags:` line adds compiler flags to both (e.g. -Werror=unused-result).
 # Prints `lines=<n> first_error=<line>` so that the README's table can be checked against CTest.
 cmake_minimum_required(VERSION 3.21)
 
@@ -11,6 +12,12 @@ set(command ${COMPILER} -std=c++20 -fsyntax-only -fno-diagnostics-color)
 foreach(dir IN LISTS INCLUDES)
   list(APPEND command -isystem ${dir})
 endforeach()
+file(STRINGS ${SOURCE} flags_line ENCODING UTF-8 REGEX "^// flags: ")
+if(flags_line)
+  string(REGEX REPLACE "^// flags: " "" flags "${flags_line}")
+  separate_arguments(flags UNIX_COMMAND "${flags}")
+  list(APPEND command ${flags})
+endif()
 list(APPEND command -I${CTNN_INCLUDE} ${SOURCE})
 if(MODE STREQUAL "control")
   list(APPEND command -DCTNN_CONTROL)
@@ -35,7 +42,7 @@ if(COMPILER_ID STREQUAL "GNU")
 else()
   set(tag clang)
 endif()
-file(STRINGS ${SOURCE} expect_lines REGEX "^// (expect|expect-${tag}|max-lines-${tag}): ")
+file(STRINGS ${SOURCE} expect_lines ENCODING UTF-8 REGEX "^// (expect|expect-${tag}|max-lines-${tag}): ")
 set(expect "")
 set(max_lines "")
 foreach(line IN LISTS expect_lines)

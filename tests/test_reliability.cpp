@@ -3,6 +3,7 @@
 // and float optimizers against a double-precision reference.
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -320,4 +321,45 @@ TEST_CASE("Finiteness by bits: every NaN and Inf pattern, any position", "[relia
   CHECK_FALSE(all_finite(d));
   static_assert(!is_finite(std::numeric_limits<float>::infinity()));
   static_assert(is_finite(1.0f));
+}
+
+// ---------------------------------------------------------------- where objects live
+
+namespace {
+// Runs f on a thread of its own whose stack is `bytes` long: overflowing it crashes the test.
+template <class F>
+void on_small_stack(std::size_t bytes, F f) {
+  pthread_attr_t attributes;
+  REQUIRE(pthread_attr_init(&attributes) == 0);
+  REQUIRE(pthread_attr_setstacksize(&attributes, bytes) == 0);
+  pthread_t thread;
+  auto run = [](void* p) -> void* {
+    (*static_cast<F*>(p))();
+    return nullptr;
+  };
+  REQUIRE(pthread_create(&thread, &attributes, run, &f) == 0);
+  REQUIRE(pthread_join(thread, nullptr) == 0);
+  pthread_attr_destroy(&attributes);
+}
+}  // namespace
+
+TEST_CASE("A wide network and its trainer on the heap run on a 256 KiB stack", "[reliability]") {
+  // 1024 wide: 4.2 MB of parameters, 13.1 MB of trainer. Built in place from options (no
+  // optimizer-sized temporary), inference within Net::forward_stack_bytes, one training step.
+  using Wide = Network<Input<1024>, Dense<1024>, ReLU, Dense<10>, Softmax>;
+  using WideTrainer = Trainer<Wide, CrossEntropy, Adam<Wide>, 16>;
+  static_assert(Wide::forward_stack_bytes<16> <= 128 * 1024);
+  static_assert(sizeof(WideTrainer) > 13'000'000);
+  bool finite_output = false;
+  StepStatus status = StepStatus::diverged;
+  on_small_stack(256 * 1024, [&] {
+    auto net = std::make_unique<Wide>(Seed{1});
+    auto trainer = std::make_unique<WideTrainer>(AdamOptions{.learning_rate = 1e-3});
+    auto x = std::make_unique<Matrix<float, 16, 1024>>(Matrix<float, 16, 1024>::filled(0.01f));
+    ClassLabels<16, 10> labels;
+    finite_output = all_finite(net->forward(*x));
+    status = trainer->step(*net, *x, labels).status;
+  });
+  CHECK(finite_output);
+  CHECK(status == StepStatus::ok);
 }

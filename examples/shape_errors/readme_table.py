@@ -16,9 +16,11 @@ compilers = sys.argv[1:] or ["g++", "clang++"]
 
 
 def run(compiler, source):
+    flags = [line[len("// flags: "):].split() for line in source.read_text().splitlines()
+             if line.startswith("// flags: ")]
     result = subprocess.run(
         [compiler, "-std=c++20", "-fsyntax-only", "-fno-diagnostics-color", f"-I{include}",
-         str(source)], capture_output=True, text=True)
+         *(flags[0] if flags else []), str(source)], capture_output=True, text=True)
     lines = (result.stdout + result.stderr).splitlines()
     first = next((line for line in lines if " error: " in line), "")
     return re.sub(r"^.*? error: ", "", first), len(lines)

@@ -363,3 +363,17 @@ TEST_CASE("A wide network and its trainer on the heap run on a 256 KiB stack", "
   CHECK(finite_output);
   CHECK(status == StepStatus::ok);
 }
+
+TEST_CASE("evaluate on a network whose only layer is the fused output activation",
+          "[reliability][evaluate]") {
+  using Net = Network<Input<3>, Softmax>;
+  const Net net;
+  const Matrix<float, 2, 3> logits{{{1, 2, 3}, {0, 0, 0}}};
+  const ClassLabels<2, 3> labels{{2, 1}};
+  // Row costs logsumexp(z) - z_label: ln(e + e^2 + e^3) - 3 and ln 3.
+  const double expected =
+      (std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0)) - 3 + std::log(3.0)) / 2;
+  const Evaluation e = evaluate<CrossEntropy>(net, logits, labels);
+  CHECK(e.loss == Approx(expected).epsilon(1e-6));
+  CHECK(e.accuracy == Approx(0.5));  // row 2 ties: argmax takes class 0, the label is 1
+}

@@ -505,7 +505,13 @@ constexpr Evaluation evaluate(const Net& net,
     for (std::size_t first = 0; first < N; first += chunk) {
       const auto x = detail::rows_of<chunk>(inputs, first);
       // fused: the logits Z (the input of the output activation) and A = f(Z) from them.
-      const auto z = net.template forward_to < fused ? L - 1 : L > (x);
+      constexpr std::size_t logits_layer = fused ? L - 1 : L;  // 0: the input itself
+      const auto z = [&] {
+        if constexpr (logits_layer == 0)
+          return x;
+        else
+          return net.template forward_to<logits_layer>(x);
+      }();
       Matrix<T, chunk, out> y;
       if constexpr (fused)
         net.template layer<L>().forward(z, y);

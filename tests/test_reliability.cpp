@@ -73,29 +73,30 @@ std::pair<double, double> float_drift(Options options, int steps) {
 }  // namespace
 
 // PyTorch's float Adam stays within about 2e-7 of float64 in the cost after a few steps (issue 14's
-// measurement). Measured here (AVX-512): Adam 8.6e-8 / 1.7e-7 (cost / parameters), RMSProp
-// 1.6e-7 / 3.1e-7, Momentum 1.1e-7 / 1.2e-7. Before the derived constants were computed in double,
-// Adam drifted 5.8e-6 / 5.5e-5 and RMSProp 1.2e-6 / 7.1e-7 on this test, which these bounds reject.
+// measurement). Measured here, cost / parameters: Adam 8.6e-8 / 1.7e-7 (AVX-512) and 3.6e-7
+// (Highway's SCALAR target), RMSProp 1.6e-7 / 3.1e-7 and 2.3e-7 / 1.1e-6 (SCALAR), Momentum
+// 1.1e-7 / 1.2e-7. Before the derived constants were computed in double, Adam drifted 5.8e-6 /
+// 5.5e-5 and RMSProp 1.2e-6 / 7.1e-7 on this test: the cost bound rejects both.
 TEST_CASE("Float optimizers stay within float rounding of a double reference", "[optimizer]") {
   SECTION("Adam") {
     const auto [cost, param] = float_drift<Adam>(AdamOptions{.learning_rate = 0.01}, 10);
     INFO("worst relative cost error " << cost << ", worst parameter error " << param);
     CHECK(cost < 5e-7);
-    CHECK(param < 1e-6);
+    CHECK(param < 2e-6);
   }
   SECTION("RMSProp") {
     const auto [cost, param] =
         float_drift<RMSProp>(RMSPropOptions{.learning_rate = 0.01, .beta = 0.999}, 10);
     INFO("worst relative cost error " << cost << ", worst parameter error " << param);
     CHECK(cost < 5e-7);
-    CHECK(param < 1e-6);
+    CHECK(param < 2e-6);
   }
   SECTION("Momentum") {
     const auto [cost, param] =
         float_drift<Momentum>(MomentumOptions{.learning_rate = 0.1, .beta = 0.999}, 10);
     INFO("worst relative cost error " << cost << ", worst parameter error " << param);
     CHECK(cost < 5e-7);
-    CHECK(param < 1e-6);
+    CHECK(param < 2e-6);
   }
 }
 

@@ -279,11 +279,10 @@ class BasicNetwork {
 
   /// Glorot or He uniform weights (by the activation that follows each dense layer), zero biases.
   constexpr void initialize(Seed seed) {
-    SplitMix64 rng{seed.value};
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (layer<I + 1>().initialize(rng, initialization_of<I + 1>()), ...);
-    }
-    (std::make_index_sequence<depth>{});
+    if (std::is_constant_evaluated())
+      initialize_layers(seed);
+    else
+      initialize_at_run_time(seed);
   }
 
   /// Layer I (1..depth), to read or write its parameters: `net.layer<1>().weights`.
@@ -396,6 +395,20 @@ class BasicNetwork {
       return false;
     }
   }
+
+  constexpr void initialize_layers(Seed seed) {
+    SplitMix64 rng{seed.value};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (layer<I + 1>().initialize(rng, initialization_of<I + 1>()), ...);
+    }
+    (std::make_index_sequence<depth>{});
+  }
+  /// Not constexpr on purpose. GCC 12 tries to fold the constructor of every network declared as
+  /// a local into constants ("speculative" constant evaluation: 38-49 s and 480 MB of compiler
+  /// memory for a local 784-128-10 network, its weights then emitted as code); a call to a
+  /// function that is not constexpr ends that attempt at once. Constant expressions (constexpr
+  /// networks, static ones) still take initialize_layers.
+  void initialize_at_run_time(Seed seed) { initialize_layers(seed); }
 
   /// Inference from layer I to layer Last; each step keeps its output y on the stack while the
   /// rest of the chain runs.

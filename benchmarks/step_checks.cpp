@@ -1,8 +1,9 @@
 // What the safety checks of a training step cost (issue 14: target < 3% of a (c) step): the
-// same (c) step with train_step (input, target, cost and every gradient checked for NaN/Inf before
+// same step with train_step (input, target, cost and every gradient checked for NaN/Inf before
 // the update) and unchecked (compute_gradients, then the optimizer's update), alternating
-// repetitions in one run. Prints the best (least disturbed) time of each and their ratio:
-//   checks case=c_train_b32 checked_ns=<x> unchecked_ns=<y> overhead=<(x - y) / y>
+// repetitions in one run, for (c) and for the smallest training case, (b) at batch 1. Prints the
+// best (least disturbed) CPU time of each and their ratio:
+//   checks case=<c_train_b32|b_train_b1> checked_ns=<x> unchecked_ns=<y> overhead=<(x - y) / y>
 #include <algorithm>
 #include <cstdio>
 #include <limits>
@@ -15,38 +16,48 @@
 namespace {
 
 using namespace ctnn;
-using C = Network<Input<64>, Dense<128>, ReLU, Dense<128>, ReLU, Dense<10>, Softmax>;
-constexpr std::size_t batch = 32;
 
-struct State {
-  C net{Seed{1}};
-  Workspace<C, batch> ws;
-  Gradients<C> gradients;
-  Adam<C> adam{AdamOptions{.learning_rate = 1e-4}};
-  Matrix<float, batch, 64> x;
-  ClassLabels<batch, 10> labels;
-  State() {
+template <class Net, std::size_t B, class Loss, class Target>
+struct Case {
+  Net net{Seed{1}};
+  Workspace<Net, B> ws;
+  Gradients<Net> gradients;
+  Adam<Net> adam{AdamOptions{.learning_rate = 1e-4}};
+  Matrix<float, B, Net::input_size> x;
+  Target target;
+  Case() {
     SplitMix64 rng{2};
     for (auto& v : x) v = static_cast<float>(rng.uniform(1.0));
-    for (std::size_t i = 0; i < batch; ++i) labels.index[i] = static_cast<std::uint32_t>(i % 10);
+    if constexpr (requires { target.index; }) {
+      for (std::size_t i = 0; i < B; ++i)
+        target.index[i] = static_cast<std::uint32_t>(i % Net::output_size);
+    } else {
+      for (auto& v : target) v = static_cast<float>(rng.uniform(1.0));
+    }
   }
-};
-State state;
-
-void checked(benchmark::State& s) {
-  for (auto _ : s) {
-    const auto r = train_step<CrossEntropy>(state.net, state.x, state.labels, state.ws,
-                                            state.gradients, state.adam);
+  void checked() {
+    const auto r = train_step<Loss>(net, x, target, ws, gradients, adam);
     benchmark::DoNotOptimize(r);
   }
-}
-void unchecked(benchmark::State& s) {
-  for (auto _ : s) {
-    float cost = compute_gradients<CrossEntropy>(state.net, state.x, state.labels, state.ws,
-                                                 state.gradients);
-    state.adam.step(state.net, state.gradients);
+  void unchecked() {
+    float cost = compute_gradients<Loss>(net, x, target, ws, gradients);
+    adam.step(net, gradients);
     benchmark::DoNotOptimize(cost);
   }
+};
+
+using C = Network<Input<64>, Dense<128>, ReLU, Dense<128>, ReLU, Dense<10>, Softmax>;
+using Bn = Network<Input<8>, Dense<16>, Tanh, Dense<16>, Tanh, Dense<1>>;
+Case<C, 32, CrossEntropy, ClassLabels<32, 10>> c32;
+Case<Bn, 1, MeanSquaredError, Matrix<float, 1, 1>> b1;
+
+template <class K>
+void checked(benchmark::State& s, K* k) {
+  for (auto _ : s) k->checked();
+}
+template <class K>
+void unchecked(benchmark::State& s, K* k) {
+  for (auto _ : s) k->unchecked();
 }
 
 class Best : public benchmark::ConsoleReporter {
@@ -68,15 +79,21 @@ class Best : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   // Alternate: checked, unchecked, checked, ... so that both see the same machine load.
   for (int i = 0; i < 5; ++i) {
-    benchmark::RegisterBenchmark("c_train_b32/checked", checked);
-    benchmark::RegisterBenchmark("c_train_b32/unchecked", unchecked);
+    benchmark::RegisterBenchmark("c_train_b32/checked", checked<decltype(c32)>, &c32);
+    benchmark::RegisterBenchmark("c_train_b32/unchecked", unchecked<decltype(c32)>, &c32);
+    benchmark::RegisterBenchmark("b_train_b1/checked", checked<decltype(b1)>, &b1);
+    benchmark::RegisterBenchmark("b_train_b1/unchecked", unchecked<decltype(b1)>, &b1);
   }
   benchmark::Initialize(&argc, argv);
   Best best;
   benchmark::RunSpecifiedBenchmarks(&best);
   benchmark::Shutdown();
-  const double x = best.ns["c_train_b32/checked"], y = best.ns["c_train_b32/unchecked"];
-  if (x > 0 && y > 0)
-    std::printf("\nchecks case=c_train_b32 checked_ns=%.1f unchecked_ns=%.1f overhead=%.2f%%\n", x,
-                y, 100 * (x - y) / y);
+  std::printf("\n");
+  for (const char* name : {"c_train_b32", "b_train_b1"}) {
+    const double x = best.ns[std::string(name) + "/checked"];
+    const double y = best.ns[std::string(name) + "/unchecked"];
+    if (x > 0 && y > 0)
+      std::printf("checks case=%s checked_ns=%.1f unchecked_ns=%.1f overhead=%.2f%%\n", name, x, y,
+                  100 * (x - y) / y);
+  }
 }

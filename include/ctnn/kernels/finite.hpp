@@ -48,23 +48,27 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <std::size_t N, class T>
 HWY_INLINE bool all_finite(const T* HWY_RESTRICT x) {
-  using U = kernels::finite_bits::bits_of<T>;
+  // Magnitudes (sign cleared) compared as signed integers: the largest one, then one mask test
+  // (kortest/movemask) instead of a reduction across lanes.
+  using I = std::make_signed_t<kernels::finite_bits::bits_of<T>>;
   const hn::ScalableTag<T> d;
-  const hn::RebindToUnsigned<decltype(d)> du;
+  const hn::RebindToSigned<decltype(d)> di;
   constexpr std::size_t lanes = hn::MaxLanes(hn::ScalableTag<T>());
-  const auto mask = hn::Set(du, kernels::finite_bits::magnitude_mask<T>);
-  auto largest0 = hn::Zero(du), largest1 = hn::Zero(du);  // two chains: loads, not max, limit
+  const auto mask = hn::Set(di, static_cast<I>(kernels::finite_bits::magnitude_mask<T>));
+  auto largest0 = hn::Zero(di), largest1 = hn::Zero(di);  // two chains: loads, not max, limit
   constexpr std::size_t full = N / (2 * lanes) * (2 * lanes);
   for (std::size_t i = 0; i < full; i += 2 * lanes) {
-    largest0 = hn::Max(largest0, hn::And(hn::BitCast(du, hn::LoadU(d, x + i)), mask));
-    largest1 = hn::Max(largest1, hn::And(hn::BitCast(du, hn::LoadU(d, x + i + lanes)), mask));
+    largest0 = hn::Max(largest0, hn::And(hn::BitCast(di, hn::LoadU(d, x + i)), mask));
+    largest1 = hn::Max(largest1, hn::And(hn::BitCast(di, hn::LoadU(d, x + i + lanes)), mask));
   }
-  U largest = hn::GetLane(hn::MaxOfLanes(du, hn::Max(largest0, largest1)));
-  for (std::size_t i = full; i < N; ++i) {
-    const U m = std::bit_cast<U>(x[i]) & kernels::finite_bits::magnitude_mask<T>;
-    largest = m > largest ? m : largest;
+  constexpr std::size_t whole = N / lanes * lanes;  // at most one more whole vector
+  if constexpr (whole > full)
+    largest0 = hn::Max(largest0, hn::And(hn::BitCast(di, hn::LoadU(d, x + full)), mask));
+  if constexpr (whole > 0) {
+    const auto finite_below = hn::Set(di, static_cast<I>(kernels::finite_bits::infinity_bits<T>));
+    if (!hn::AllTrue(di, hn::Lt(hn::Max(largest0, largest1), finite_below))) return false;
   }
-  return largest < kernels::finite_bits::infinity_bits<T>;
+  return scalar::all_finite<N - whole>(x + whole);
 }
 }  // namespace ctnn::kernels::simd
 HWY_AFTER_NAMESPACE();

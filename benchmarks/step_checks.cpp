@@ -2,13 +2,14 @@
 // same step with train_step (input, target, cost and every gradient checked for NaN/Inf before
 // the update) and unchecked (compute_gradients, then the optimizer's update), alternating
 // repetitions in one run, for (c) and for the smallest training case, (b) at batch 1. Prints the
-// best (least disturbed) CPU time of each and their ratio:
-//   checks case=<c_train_b32|b_train_b1> checked_ns=<x> unchecked_ns=<y> overhead=<(x - y) / y>
+// best CPU time of each, and the median and quartiles over the rounds of the paired overhead:
+//   checks case=<c_train_b32|b_train_b1> checked_ns=<x> unchecked_ns=<y> overhead=<median (x-y)/y>
 #include <algorithm>
 #include <cstdio>
 #include <limits>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <ctnn/ctnn.hpp>
@@ -60,16 +61,14 @@ void unchecked(benchmark::State& s, K* k) {
   for (auto _ : s) k->unchecked();
 }
 
-class Best : public benchmark::ConsoleReporter {
+/// Every round's CPU time per iteration (ns), by name, in the order run.
+class Rounds : public benchmark::ConsoleReporter {
  public:
-  std::map<std::string, double> ns;
+  std::map<std::string, std::vector<double>> ns;
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs) {
-      if (r.run_type != Run::RT_Iteration) continue;
-      auto& best = ns.try_emplace(r.run_name.function_name, std::numeric_limits<double>::max())
-                       .first->second;
-      best = std::min(best, r.GetAdjustedCPUTime());
-    }
+    for (const auto& r : runs)
+      if (r.run_type == Run::RT_Iteration)
+        ns[r.run_name.function_name].push_back(r.GetAdjustedCPUTime());
     ConsoleReporter::ReportRuns(runs);
   }
 };
@@ -77,23 +76,32 @@ class Best : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Alternate: checked, unchecked, checked, ... so that both see the same machine load.
-  for (int i = 0; i < 5; ++i) {
+  // Alternate: checked, unchecked, checked, ... so that each pair sees the same machine load; the
+  // overhead is the median over rounds of each pair's ratio.
+  constexpr int rounds = 15;
+  for (int i = 0; i < rounds; ++i) {
     benchmark::RegisterBenchmark("c_train_b32/checked", checked<decltype(c32)>, &c32);
     benchmark::RegisterBenchmark("c_train_b32/unchecked", unchecked<decltype(c32)>, &c32);
     benchmark::RegisterBenchmark("b_train_b1/checked", checked<decltype(b1)>, &b1);
     benchmark::RegisterBenchmark("b_train_b1/unchecked", unchecked<decltype(b1)>, &b1);
   }
   benchmark::Initialize(&argc, argv);
-  Best best;
-  benchmark::RunSpecifiedBenchmarks(&best);
+  Rounds runs;
+  benchmark::RunSpecifiedBenchmarks(&runs);
   benchmark::Shutdown();
   std::printf("\n");
   for (const char* name : {"c_train_b32", "b_train_b1"}) {
-    const double x = best.ns[std::string(name) + "/checked"];
-    const double y = best.ns[std::string(name) + "/unchecked"];
-    if (x > 0 && y > 0)
-      std::printf("checks case=%s checked_ns=%.1f unchecked_ns=%.1f overhead=%.2f%%\n", name, x, y,
-                  100 * (x - y) / y);
+    const auto& x = runs.ns[std::string(name) + "/checked"];
+    const auto& y = runs.ns[std::string(name) + "/unchecked"];
+    if (x.empty() || x.size() != y.size()) continue;
+    std::vector<double> overhead;
+    for (std::size_t i = 0; i < x.size(); ++i) overhead.push_back(100 * (x[i] - y[i]) / y[i]);
+    std::sort(overhead.begin(), overhead.end());
+    std::printf(
+        "checks case=%s checked_ns=%.1f unchecked_ns=%.1f overhead=%.2f%% "
+        "quartiles=%.2f%%..%.2f%%\n",
+        name, *std::min_element(x.begin(), x.end()), *std::min_element(y.begin(), y.end()),
+        overhead[overhead.size() / 2], overhead[overhead.size() / 4],
+        overhead[overhead.size() * 3 / 4]);
   }
 }

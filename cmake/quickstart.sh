@@ -2,7 +2,8 @@
 # The README's two commands for a fresh Debian 12 machine:
 #   sh cmake/quickstart.sh demo   builds and runs the demo
 #   sh cmake/quickstart.sh test   builds and runs the whole test suite (GCC, Clang, GCC without SIMD)
-#   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar; FMA peak)
+#   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar; FMA peak;
+#                                 the cost of the training step's checks; compile time by depth)
 # Each installs the Debian packages it needs when they are missing, then configures, builds, runs.
 set -eu
 cd "$(dirname "$0")/.."
@@ -12,8 +13,8 @@ case "$what" in
   demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
   test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format
                   libbenchmark-dev libeigen3-dev" ;;
-  bench) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
-                   libeigen3-dev" ;;
+  bench) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
+                   libeigen3-dev time" ;;
   *) echo "usage: sh cmake/quickstart.sh demo|test|bench" >&2; exit 2 ;;
 esac
 
@@ -56,6 +57,8 @@ case "$what" in
   bench)
     cmake --preset bench >/dev/null
     cmake --build --preset bench -j "$jobs"
-    ./build/bench/benchmarks/ctnn_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+    ./build/bench/benchmarks/ctnn_bench        # 5 alternating rounds per case, CPU times, peak
+    ./build/bench/benchmarks/ctnn_bench_checks # what a training step's NaN/Inf checks cost
+    sh benchmarks/compile_time.sh              # compile time and memory by network depth
     ;;
 esac

@@ -55,18 +55,25 @@ HWY_INLINE bool all_finite(const T* HWY_RESTRICT x) {
   const hn::RebindToSigned<decltype(d)> di;
   constexpr std::size_t lanes = hn::MaxLanes(hn::ScalableTag<T>());
   const auto mask = hn::Set(di, static_cast<I>(kernels::finite_bits::magnitude_mask<T>));
-  auto largest0 = hn::Zero(di), largest1 = hn::Zero(di);  // two chains: loads, not max, limit
-  constexpr std::size_t full = N / (2 * lanes) * (2 * lanes);
-  for (std::size_t i = 0; i < full; i += 2 * lanes) {
-    largest0 = hn::Max(largest0, hn::And(hn::BitCast(di, hn::LoadU(d, x + i)), mask));
-    largest1 = hn::Max(largest1, hn::And(hn::BitCast(di, hn::LoadU(d, x + i + lanes)), mask));
+  // Four independent chains, so that the loads, not the Max latency, set the pace.
+  auto largest0 = hn::Zero(di), largest1 = hn::Zero(di), largest2 = hn::Zero(di),
+       largest3 = hn::Zero(di);
+  const auto magnitude = [&](std::size_t i) {
+    return hn::And(hn::BitCast(di, hn::LoadU(d, x + i)), mask);
+  };
+  constexpr std::size_t full = N / (4 * lanes) * (4 * lanes);
+  for (std::size_t i = 0; i < full; i += 4 * lanes) {
+    largest0 = hn::Max(largest0, magnitude(i));
+    largest1 = hn::Max(largest1, magnitude(i + lanes));
+    largest2 = hn::Max(largest2, magnitude(i + 2 * lanes));
+    largest3 = hn::Max(largest3, magnitude(i + 3 * lanes));
   }
-  constexpr std::size_t whole = N / lanes * lanes;  // at most one more whole vector
-  if constexpr (whole > full)
-    largest0 = hn::Max(largest0, hn::And(hn::BitCast(di, hn::LoadU(d, x + full)), mask));
+  largest0 = hn::Max(hn::Max(largest0, largest1), hn::Max(largest2, largest3));
+  constexpr std::size_t whole = N / lanes * lanes;  // up to three more whole vectors
+  for (std::size_t i = full; i < whole; i += lanes) largest0 = hn::Max(largest0, magnitude(i));
   if constexpr (whole > 0) {
     const auto finite_below = hn::Set(di, static_cast<I>(kernels::finite_bits::infinity_bits<T>));
-    if (!hn::AllTrue(di, hn::Lt(hn::Max(largest0, largest1), finite_below))) return false;
+    if (!hn::AllTrue(di, hn::Lt(largest0, finite_below))) return false;
   }
   return scalar::all_finite<N - whole>(x + whole);
 }

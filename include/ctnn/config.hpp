@@ -32,4 +32,13 @@ inline constexpr std::size_t forward_stack_limit = CTNN_FORWARD_STACK_LIMIT;
 /// Alignment of every matrix: one cache line, enough for any vector width up to AVX-512.
 inline constexpr std::size_t matrix_alignment = 64;
 
+/// Elements a matrix of n elements of T stores: n rounded up to whole cache lines. The padding
+/// (zero at construction) costs no memory (the alignment pads the object anyway) and lets batch-1
+/// kernels load and store whole vectors past the last element (kernels/simd.hpp, gemv).
+template <class T>
+constexpr std::size_t padded_size(std::size_t n) {
+  constexpr std::size_t per_line = matrix_alignment / sizeof(T);
+  return (n + per_line - 1) / per_line * per_line;
+}
+
 }  // namespace ctnn

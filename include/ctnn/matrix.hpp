@@ -42,7 +42,7 @@ class Matrix {
   /// A matrix with every element equal to `value`.
   static constexpr Matrix filled(T value) {
     Matrix m;
-    for (auto& x : m.data_) x = value;
+    for (auto& x : m) x = value;
     return m;
   }
 
@@ -60,10 +60,16 @@ class Matrix {
   constexpr const T* begin() const { return data_; }
   constexpr const T* end() const { return data_ + size; }
 
-  friend constexpr bool operator==(const Matrix&, const Matrix&) = default;
+  /// Element-wise equality of the Rows * Cols elements (not of the padding).
+  friend constexpr bool operator==(const Matrix& a, const Matrix& b) {
+    for (std::size_t i = 0; i < size; ++i)
+      if (!(a.data_[i] == b.data_[i])) return false;
+    return true;
+  }
 
  private:
-  alignas(matrix_alignment) T data_[Rows * Cols]{};
+  // Padded to whole cache lines (padded_size): batch-1 kernels may write whole vectors there.
+  alignas(matrix_alignment) T data_[padded_size<T>(Rows * Cols)]{};
 };
 
 /// One sample: a single row of N features.

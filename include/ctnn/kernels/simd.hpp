@@ -17,6 +17,7 @@
 #include <hwy/contrib/math/math-inl.h>
 #include <hwy/highway.h>
 
+#include "ctnn/config.hpp"
 #include "ctnn/detail/math.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -269,11 +270,79 @@ HWY_INLINE T dot(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y) {
   return s;
 }
 
+// ---------------------------------------------------------------- batch 1
+
+/// True when gemv<K, N> may load whole vectors from every row of b (K, N): the last row's last
+/// vector must end inside b's padded storage.
+template <class T, std::size_t K, std::size_t N>
+constexpr bool gemv_fits() {
+  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  constexpr std::size_t vectors = (N + lanes - 1) / lanes;
+  return N > 1 && vectors <= 4 && (K - 1) * N + vectors * lanes <= padded_size<T>(K * N);
+}
+
+/// One sample through a small dense layer, y (1, N) = f(x (1, K) b (K, N) + bias), for the
+/// real-time case (batch 1). x, b, bias and y are whole ctnn matrices, whose storage is padded to
+/// cache lines (padded_size): every row of b is read and y written as whole vectors, the lanes
+/// past N holding values nobody reads. A masked store would be cheaper to think about, but a load
+/// from a just-masked-stored vector is not forwarded from the store buffer (about 24 cycles on
+/// Zen 5, against 3), and the next layer loads y at once. The K multiply-adds per vector run as up
+/// to four independent chains (4-cycle FMA latency), then add up.
+template <std::size_t K, std::size_t N, class Epilogue, class T>
+HWY_INLINE void gemv(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b, const T* HWY_RESTRICT bias,
+                     T* HWY_RESTRICT y) {
+  const Epilogue epilogue;
+  const Tag<T> d;
+  using V = hn::Vec<Tag<T>>;
+  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  constexpr std::size_t vectors = (N + lanes - 1) / lanes;
+  constexpr std::size_t chains = vectors == 1 ? 4 : vectors == 2 ? 2 : 1;
+  constexpr std::size_t used = K < chains ? K : chains;
+  V acc[chains][vectors];
+  for (std::size_t c = 0; c < chains; ++c)
+    for (std::size_t v = 0; v < vectors; ++v)
+      acc[c][v] = c == 0 && bias ? hn::LoadU(d, bias + v * lanes) : hn::Zero(d);
+  for (std::size_t k = 0; k < K; ++k) {
+    const V xk = hn::Set(d, x[k]);
+    for (std::size_t v = 0; v < vectors; ++v)
+      acc[k % chains][v] = hn::MulAdd(xk, hn::LoadU(d, b + k * N + v * lanes), acc[k % chains][v]);
+  }
+  for (std::size_t v = 0; v < vectors; ++v) {
+    V sum = acc[0][v];
+    for (std::size_t c = 1; c < used; ++c) sum = hn::Add(sum, acc[c][v]);
+    hn::StoreU(epilogue(d, sum), d, y + v * lanes);
+  }
+}
+
+/// One sample's dot product with a one-column b (K, 1), for an output layer of one unit at batch
+/// 1: whole vectors of x and b (padded storage), the lanes past K zeroed, four partial sums.
+template <std::size_t K, class T>
+HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
+  const Tag<T> d;
+  using V = hn::Vec<Tag<T>>;
+  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  constexpr std::size_t vectors = (K + lanes - 1) / lanes;
+  V acc[4] = {hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Zero(d)};
+  for (std::size_t v = 0; v + 1 < vectors; ++v)
+    acc[v % 4] = hn::MulAdd(hn::LoadU(d, x + v * lanes), hn::LoadU(d, b + v * lanes), acc[v % 4]);
+  constexpr std::size_t last = (vectors - 1) * lanes;
+  const V tail = hn::Mul(hn::LoadU(d, x + last), hn::LoadU(d, b + last));
+  acc[(vectors - 1) % 4] =
+      hn::Add(acc[(vectors - 1) % 4], hn::IfThenElseZero(hn::FirstN(d, K - last), tail));
+  return hn::GetLane(hn::SumOfLanes(d, hn::Add(hn::Add(acc[0], acc[1]), hn::Add(acc[2], acc[3]))));
+}
+
 /// c (M, N) = f(a (M, K) * b (K, N) + 1 bias): `bias` (1, N) added to every row when not null,
-/// then f (an Epilogue, e.g. relu_op) applied in registers before the store.
+/// then f (an Epilogue, e.g. relu_op) applied in registers before the store. a, b, bias and c are
+/// whole ctnn matrices (the batch-1 paths use their padding).
 template <std::size_t M, std::size_t K, std::size_t N, class Epilogue = store_as_is, class T>
 HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
-  if constexpr (N == 1) {
+  if constexpr (M == 1 && N == 1) {
+    const Epilogue epilogue;
+    c[0] = epilogue((bias ? bias[0] : T(0)) + gemv_one_column<K>(a, b));
+  } else if constexpr (M == 1 && gemv_fits<T, K, N>()) {
+    gemv<K, N, Epilogue>(a, b, bias, c);
+  } else if constexpr (N == 1) {
     // One output column (a regression head): a dot product per row, along contiguous memory.
     const Epilogue epilogue;
     for (std::size_t i = 0; i < M; ++i)

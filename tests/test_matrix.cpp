@@ -119,4 +119,31 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 32, 100, 128>();
   check_products<TestType, 33, 40, 1>();
   check_products<TestType, 8, 5, 300>();
+  // Batch 1 (gemv: whole vectors through the padding; one-column dot; and the shapes whose last
+  // row would read past the padding, or with more than four vectors, which take the general path).
+  check_products<TestType, 1, 1, 8>();
+  check_products<TestType, 1, 8, 8>();
+  check_products<TestType, 1, 8, 1>();
+  check_products<TestType, 1, 40, 1>();
+  check_products<TestType, 1, 17, 33>();
+  check_products<TestType, 1, 33, 17>();
+  check_products<TestType, 1, 3, 20>();
+  check_products<TestType, 1, 100, 64>();
+  check_products<TestType, 1, 5, 70>();
+}
+
+TEST_CASE("A batch-1 product leaves the elements of its output's padding only", "[matrix]") {
+  // Whole-vector stores write lanes past N inside the matrix's padded storage, never beyond it:
+  // a guard right after the output object keeps its value (and ASan checks the rest).
+  struct alignas(64) Guarded {
+    Matrix<float, 1, 8> y;
+    float guard[16];
+  } g{};
+  for (float& v : g.guard) v = 42.0f;
+  const auto x = filled_with_noise<float, 1, 3>(1);
+  const auto w = filled_with_noise<float, 3, 8>(2);
+  const auto bias = filled_with_noise<float, 1, 8>(3);
+  ctnn::multiply_add_row(x, w, bias, g.y);
+  for (const float v : g.guard) REQUIRE(v == 42.0f);
+  static_assert(sizeof(Matrix<float, 1, 8>) == 64 && sizeof(Matrix<double, 3, 3>) == 128);
 }

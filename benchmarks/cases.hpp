@@ -3,6 +3,7 @@
 // Eigen in one run.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 
 namespace bench {
@@ -40,6 +41,22 @@ inline constexpr std::size_t a_sizes[] = {16, 16};
 inline constexpr std::size_t b_sizes[] = {8, 16, 16, 1};
 inline constexpr std::size_t c_sizes[] = {64, 128, 128, 10};
 inline constexpr std::size_t d_sizes[] = {784, 128, 10};
+/// (e) the real-time audio case: a 1-8-8-1 model called once per sample, 48,000 samples (one
+/// second at 48 kHz) per run; the time per run divided by 48,000 is the time per sample, and one
+/// second divided by the time per run the real-time factor.
+inline constexpr std::size_t e_sizes[] = {1, 8, 8, 1};
+inline constexpr std::size_t audio_samples = 48000;
+
+/// One second of a 440 Hz tone at 48 kHz, the input of (e).
+inline const float* audio_signal() {
+  static const auto* signal = [] {
+    static float x[audio_samples];
+    for (std::size_t i = 0; i < audio_samples; ++i)
+      x[i] = 0.5f * static_cast<float>(std::sin(2 * 3.14159265358979 * 440 * double(i) / 48000));
+    return x;
+  }();
+  return signal;
+}
 
 }  // namespace bench
 

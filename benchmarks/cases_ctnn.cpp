@@ -59,7 +59,21 @@ Setup<BnFast, MeanSquaredError, 1> bf1;
 Setup<BnFast, MeanSquaredError, 32> bf32;
 Setup<D, CrossEntropy, 32> d32;
 
-using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes;
+using E = Network<Input<1>, Dense<8>, Tanh, Dense<8>, Tanh, Dense<1>>;
+using ERelu = Network<Input<1>, Dense<8>, ReLU, Dense<8>, ReLU, Dense<1>>;
+
+/// (e): each sample through the model on its own, as an audio callback does.
+template <class Net>
+void per_sample() {
+  static const Net net{Seed{1}};
+  const float* x = bench::audio_signal();
+  float sum = 0;
+  for (std::size_t i = 0; i < bench::audio_samples; ++i)
+    sum += net.forward(Vector<float, 1>{{{x[i]}}})(0, 0);
+  benchmark::DoNotOptimize(sum);
+}
+
+using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_sizes;
 
 const bench::Case cases[] = {
     {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},
@@ -73,6 +87,10 @@ const bench::Case cases[] = {
     {"b_forward_b1_fasttanh", [] { bf1.forward(); }, bench::forward_flops(1, b_sizes, 4)},
     {"b_train_b1_fasttanh", [] { bf1.train(); }, bench::training_flops(1, b_sizes, 4)},
     {"b_train_b32_fasttanh", [] { bf32.train(); }, bench::training_flops(32, b_sizes, 4)},
+    {"e_tanh_per_sample_48k", per_sample<E>,
+     bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
+    {"e_relu_per_sample_48k", per_sample<ERelu>,
+     bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
 };
 
 }  // namespace

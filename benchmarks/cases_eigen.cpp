@@ -174,7 +174,26 @@ Net<32, 64, false, Layer<64, 128, 32, Act::relu, false>, Layer<128, 128, 32, Act
 Net<32, 784, false, Layer<784, 128, 32, Act::relu, false>, Layer<128, 10, 32, Act::softmax, false>>
     d32;
 
-using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes;
+template <Act F>
+using NetE = Net<1, 1, true, Layer<1, 8, 1, F, true>, Layer<8, 8, 1, F, true>,
+                 Layer<8, 1, 1, Act::none, true>>;
+NetE<Act::tanh> e_tanh;
+NetE<Act::relu> e_relu;
+
+/// (e): each sample through the fixed-size model on its own.
+template <class N>
+void per_sample(N& net) {
+  const float* x = bench::audio_signal();
+  float sum = 0;
+  for (std::size_t i = 0; i < bench::audio_samples; ++i) {
+    net.x(0, 0) = x[i];
+    net.forward();
+    sum += std::get<2>(net.layers).A(0, 0);
+  }
+  benchmark::DoNotOptimize(sum);
+}
+
+using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_sizes;
 
 const bench::Case cases[] = {
     {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},
@@ -209,6 +228,10 @@ const bench::Case cases[] = {
      bench::training_flops(1, b_sizes, 4)},
     {"b_train_b32_fasttanh", [] { benchmark::DoNotOptimize(b32.train()); },
      bench::training_flops(32, b_sizes, 4)},
+    {"e_tanh_per_sample_48k", [] { per_sample(e_tanh); },
+     bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
+    {"e_relu_per_sample_48k", [] { per_sample(e_relu); },
+     bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
 };
 
 }  // namespace

@@ -119,6 +119,7 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 32, 100, 128>();
   check_products<TestType, 33, 40, 1>();
   check_products<TestType, 8, 5, 300>();
+  check_products<TestType, 16, 40, 1024>();  // G W^T packed in 64 KiB, a partial last block
   // Batch 1 (gemv: whole vectors through the padding; one-column dot; and the shapes whose last
   // row would read past the padding, or with more than four vectors, which take the general path).
   check_products<TestType, 1, 1, 8>();

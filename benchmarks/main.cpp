@@ -22,6 +22,7 @@
 #include <ctnn/config.hpp>
 
 #include "cases.hpp"
+#include "rounds.hpp"
 
 namespace hn = hwy::HWY_NAMESPACE;
 
@@ -72,18 +73,6 @@ void run_case(benchmark::State& state, const bench::Case* c) {
       benchmark::Counter(c->flops * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-/// Keeps every run's CPU time per iteration (ns) by name, and prints the table as usual.
-class Collector : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, std::vector<double>> ns;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs)
-      if (r.run_type == Run::RT_Iteration)
-        ns[r.run_name.function_name].push_back(r.GetAdjustedCPUTime());
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
-
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
@@ -105,7 +94,7 @@ int main(int argc, char** argv) {
       }
   benchmark::Initialize(&argc, argv);
   const double peak_before = measured_peak_gflops(10);
-  Collector collector;
+  bench::Rounds collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
   const double peak_gflops = std::max(peak_before, measured_peak_gflops(10));

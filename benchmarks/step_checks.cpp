@@ -14,6 +14,8 @@
 #include <benchmark/benchmark.h>
 #include <ctnn/ctnn.hpp>
 
+#include "rounds.hpp"
+
 namespace {
 
 using namespace ctnn;
@@ -61,18 +63,6 @@ void unchecked(benchmark::State& s, K* k) {
   for (auto _ : s) k->unchecked();
 }
 
-/// Every round's CPU time per iteration (ns), by name, in the order run.
-class Rounds : public benchmark::ConsoleReporter {
- public:
-  std::map<std::string, std::vector<double>> ns;
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const auto& r : runs)
-      if (r.run_type == Run::RT_Iteration)
-        ns[r.run_name.function_name].push_back(r.GetAdjustedCPUTime());
-    ConsoleReporter::ReportRuns(runs);
-  }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,7 +76,7 @@ int main(int argc, char** argv) {
     benchmark::RegisterBenchmark("b_train_b1/unchecked", unchecked<decltype(b1)>, &b1);
   }
   benchmark::Initialize(&argc, argv);
-  Rounds runs;
+  bench::Rounds runs;
   benchmark::RunSpecifiedBenchmarks(&runs);
   benchmark::Shutdown();
   std::printf("\n");

@@ -272,13 +272,15 @@ HWY_INLINE T dot(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y) {
 
 // ---------------------------------------------------------------- batch 1
 
-/// True when gemv<K, N> may load whole vectors from every row of b (K, N): the last row's last
-/// vector must end inside b's padded storage.
+/// True when gemv<K, N> can serve a (K, N) layer: at most four vectors of outputs, and every row
+/// of b loadable as whole vectors, either because the last row's last vector ends inside b's
+/// padded storage or because masked loads never touch inactive lanes on this target.
 template <class T, std::size_t K, std::size_t N>
 constexpr bool gemv_fits() {
   constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
   constexpr std::size_t vectors = (N + lanes - 1) / lanes;
-  return N > 1 && vectors <= 4 && (K - 1) * N + vectors * lanes <= padded_size<T>(K * N);
+  return N > 1 && vectors <= 4 &&
+         (masked_tails || (K - 1) * N + vectors * lanes <= padded_size<T>(K * N));
 }
 
 /// One sample through a small dense layer, y (1, N) = f(x (1, K) b (K, N) + bias), for the
@@ -304,8 +306,13 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b, const T* 
       acc[c][v] = c == 0 && bias ? hn::LoadU(d, bias + v * lanes) : hn::Zero(d);
   for (std::size_t k = 0; k < K; ++k) {
     const V xk = hn::Set(d, x[k]);
-    for (std::size_t v = 0; v < vectors; ++v)
-      acc[k % chains][v] = hn::MulAdd(xk, hn::LoadU(d, b + k * N + v * lanes), acc[k % chains][v]);
+    for (std::size_t v = 0; v < vectors; ++v) {
+      // The last rows' last vector may end past b's storage: load only its first lanes there.
+      const V bk = k * N + (v + 1) * lanes <= padded_size<T>(K * N)
+                       ? hn::LoadU(d, b + k * N + v * lanes)
+                       : hn::MaskedLoad(hn::FirstN(d, N - v * lanes), d, b + k * N + v * lanes);
+      acc[k % chains][v] = hn::MulAdd(xk, bk, acc[k % chains][v]);
+    }
   }
   for (std::size_t v = 0; v < vectors; ++v) {
     V sum = acc[0][v];

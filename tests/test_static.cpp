@@ -2,6 +2,7 @@
 // compiler: negative tests (what must not compile is not a valid expression or not a valid
 // network) and constant-expression runs of the library (forward passes, XOR training).
 #include <cstddef>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
@@ -27,39 +28,55 @@ static_assert(!ValidNetwork<float, Input<4>>);                      // no layers
 static_assert(!ValidNetwork<float, Dense<4>, Dense<8>>);            // no Input<N> first
 static_assert(!ValidNetwork<float, Input<4>, Dense<8>, float>);     // not a layer spec
 
-// A user-defined layer that misses one requirement of the Layer concept at a time.
+// A user-defined layer (a fixed gain) that misses one requirement of the layer concepts at a time.
 template <std::size_t N, bool HasForward, bool HasBackward, bool HasInitialize>
-struct Gain : NoParameters {
+struct Gain : WithParameters<NoParameters> {
   using value_type = float;
-  static constexpr std::size_t input_size = N;
-  static constexpr std::size_t output_size = N;
+  using input_shape = Features<N>;
+  using output_shape = Features<N>;
+  static constexpr std::string_view kind = "Gain";
   template <std::size_t B>
   constexpr void forward(const Matrix<float, B, N>&,
                          Matrix<float, B, N>&) const requires HasForward {}
   template <bool InputGradient, std::size_t B>
   constexpr void backward(const Matrix<float, B, N>&, const Matrix<float, B, N>&,
                           const Matrix<float, B, N>&, Matrix<float, B, N>&,
-                          Gain&) const requires HasBackward {}
+                          NoParameters&) const requires HasBackward {}
   constexpr void initialize(SplitMix64&, Initialization) requires HasInitialize {}
 };
 template <bool F, bool B, bool I>
 struct GainSpec {
-  template <std::size_t In>
-  static constexpr bool accepts_input = true;
-  template <std::size_t In>
-  static constexpr std::size_t output_size = In;
-  template <class T, std::size_t In>
-  using layer = Gain<In, F, B, I>;
+  template <class S>
+  static constexpr bool accepts = true;
+  template <class S>
+  using output_shape = S;
+  template <class T, class S>
+  using layer = Gain<S::size, F, B, I>;
 };
-static_assert(Layer<Gain<3, true, true, true>>);
-static_assert(!Layer<Gain<3, false, true, true>>);
-static_assert(!Layer<Gain<3, true, false, true>>);
-static_assert(!Layer<Gain<3, true, true, false>>);
+static_assert(TrainableLayer<Gain<3, true, true, true>>);
+static_assert(!InferenceLayer<Gain<3, false, true, true>>);  // no forward: not a layer at all
+static_assert(InferenceLayer<Gain<3, true, false, true>>);   // no backward: inference only
+static_assert(!TrainableLayer<Gain<3, true, false, true>>);
+static_assert(!TrainableLayer<Gain<3, true, true, false>>);  // no initialize: inference only
 static_assert(ValidNetwork<float, Input<4>, GainSpec<true, true, true>, Dense<1>>);
-static_assert(!ValidNetwork<float, Input<4>, GainSpec<true, false, true>, Dense<1>>);
+static_assert(ValidNetwork<float, Input<4>, GainSpec<true, false, true>, Dense<1>>);
+static_assert(!ValidNetwork<float, Input<4>, GainSpec<false, true, true>, Dense<1>>);
+static_assert(Network<Input<4>, GainSpec<true, true, true>, Dense<1>>::trainable);
+static_assert(!Network<Input<4>, GainSpec<true, false, true>, Dense<1>>::trainable);
 static_assert(
-    std::is_same_v<decltype(detail::missing_layer_requirement<Gain<3, true, false, true>>()),
+    std::is_same_v<
+        decltype(detail::missing_inference_requirement<Gain<3, false, true, true>>()),
+        std::type_identity<layer_requirement::const_forward_from_input_batch_to_output_batch>>);
+static_assert(
+    std::is_same_v<decltype(detail::missing_training_requirement<Gain<3, true, false, true>>()),
                    std::type_identity<layer_requirement::const_backward_with_input_gradient_flag>>);
+static_assert(
+    std::is_same_v<decltype(detail::missing_training_requirement<Gain<3, true, true, false>>()),
+                   std::type_identity<layer_requirement::initialize_from_generator_and_scheme>>);
+
+// An inference-only network runs forward, also in a constant expression.
+static_assert(Network<Input<4>, GainSpec<true, false, true>, Dense<1>>{}.forward(
+                  Matrix<float, 1, 4>{})(0, 0) == 0.0f);
 
 // ---------------------------------------------------------------------------------------------
 // Invalid operations are not valid expressions.
@@ -177,8 +194,9 @@ static_assert(Adam<Classifier>::state_bytes == 2 * Classifier::parameter_bytes);
 // Activations and their gradients for batch 8: 2 * 8 * (16 + 32 + 32 + 4 + 4) floats, or more
 // (each matrix is padded to whole cache lines).
 static_assert(Workspace<Classifier, 8>::bytes >= 2 * 8 * (16 + 32 + 32 + 4 + 4) * sizeof(float));
-static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes ==
+static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes >=
               Workspace<Classifier, 8>::bytes + Gradients<Classifier>::bytes +
                   sizeof(Adam<Classifier>));
+static_assert(Workspace<Classifier, 8>::bytes == sizeof(Workspace<Classifier, 8>));
 
 }  // namespace

@@ -44,7 +44,7 @@ constexpr std::size_t first_non_finite_layer(const LayerTuple& layers) {
               [&](const auto&... tensor) {
                 if (!(... && all_finite(tensor))) first = layer;
               },
-              boost::hana::at_c<I>(layers).tensors());
+              tensors_of(boost::hana::at_c<I>(layers)));
         }(),
         ...);
   }

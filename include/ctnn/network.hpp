@@ -9,6 +9,8 @@
 
 #include <array>
 #include <cstddef>
+#include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -31,79 +33,84 @@ namespace hana = boost::hana;
 namespace detail {
 
 /// Stands in for a layer that could not be bound, so that one mistake gives one error.
-template <class T, std::size_t In, std::size_t Out>
-struct placeholder_layer : NoParameters {
+template <class T, class In, class Out>
+struct placeholder_layer : WithParameters<NoParameters> {
   using value_type = T;
-  static constexpr std::size_t input_size = In;
-  static constexpr std::size_t output_size = Out;
+  using input_shape = In;
+  using output_shape = Out;
+  static constexpr std::string_view kind = "placeholder";
   template <std::size_t B>
-  constexpr void forward(const Matrix<T, B, In>&, Matrix<T, B, Out>&) const {}
+  constexpr void forward(const Matrix<T, B, In::size>&, Matrix<T, B, Out::size>&) const {}
   template <bool InputGradient, std::size_t B>
-  constexpr void backward(const Matrix<T, B, In>&, const Matrix<T, B, Out>&,
-                          const Matrix<T, B, Out>&, Matrix<T, B, In>&, placeholder_layer&) const {}
+  constexpr void backward(const Matrix<T, B, In::size>&, const Matrix<T, B, Out::size>&,
+                          const Matrix<T, B, Out::size>&, Matrix<T, B, In::size>&,
+                          NoParameters&) const {}
   constexpr void initialize(SplitMix64&, Initialization) {}
 };
 
-template <class Spec, std::size_t In>
+template <class Spec, class S>
 constexpr bool spec_accepts() {
   if constexpr (LayerSpec<Spec>)
-    return Spec::template accepts_input<In>;
+    return Spec::template accepts<S>;
   else
     return false;
 }
 
-/// Output size of Spec fed with In features; a rejected or zero-sized layer keeps In.
-template <class Spec, std::size_t In>
-constexpr std::size_t spec_output_size() {
-  if constexpr (spec_accepts<Spec, In>()) {
-    constexpr std::size_t out = Spec::template output_size<In>;
-    return out > 0 ? out : In;
-  } else {
-    return In;
-  }
-}
-
-template <class Spec, std::size_t In>
+template <class Spec, class S>
 constexpr bool spec_binds() {
-  if constexpr (spec_accepts<Spec, In>())
-    return Spec::template output_size<In> > 0;
+  if constexpr (spec_accepts<Spec, S>())
+    return Spec::template output_shape<S>::size > 0;
   else
     return false;
 }
 
-/// Spec bound to T and In, when it binds and the result is a Layer.
-template <class T, class Spec, std::size_t In>
+/// Output shape of Spec fed with S; a rejected or zero-sized layer keeps S.
+template <class Spec, class S, bool = spec_binds<Spec, S>()>
+struct spec_output {
+  using type = S;
+};
+template <class Spec, class S>
+struct spec_output<Spec, S, true> {
+  using type = typename Spec::template output_shape<S>;
+};
+
+/// Spec bound to T and S, when it binds and the result is an InferenceLayer.
+template <class T, class Spec, class S>
 constexpr bool spec_gives_layer() {
-  if constexpr (spec_binds<Spec, In>())
-    return Layer<typename Spec::template layer<T, In>>;
+  if constexpr (spec_binds<Spec, S>())
+    return InferenceLayer<typename Spec::template layer<T, S>>;
   else
     return false;
 }
 
-/// The first mistake made by layer Index (Spec, fed In features), or void if there is none.
-template <class T, std::size_t Index, class Spec, std::size_t In>
+/// The first mistake made by layer Index (Spec, fed samples of shape S), or void if there is none.
+template <class T, std::size_t Index, class Spec, class S>
 constexpr auto layer_error() {
   using namespace shape_error;
   using which = layer<Index, Spec>;
   if constexpr (!LayerSpec<Spec>) {
     return std::type_identity<not_a_layer_spec<which>>{};
-  } else if constexpr (!Spec::template accepts_input<In>) {
-    if constexpr (requires { Spec::declared_input_size; }) {
+  } else if constexpr (!Spec::template accepts<S>) {
+    if constexpr (requires { Spec::declared_input_size; } && is_features_v<S>) {
       if constexpr (Index == 1)
         return std::type_identity<first_layer_does_not_fit_the_input<
-            which, network_input_size<In>, declared_input_size<Spec::declared_input_size>>>{};
+            which, network_input_size<S::size>, declared_input_size<Spec::declared_input_size>>>{};
       else
-        return std::type_identity<layer_does_not_fit_the_one_before<
-            which, previous_output_size<In>, declared_input_size<Spec::declared_input_size>>>{};
+        return std::type_identity<
+            layer_does_not_fit_the_one_before<which, previous_output_size<S::size>,
+                                              declared_input_size<Spec::declared_input_size>>>{};
+    } else if constexpr (requires { typename Spec::accepted; }) {
+      return std::type_identity<layer_does_not_accept_the_shape_before<
+          which, previous_output<S>, accepts<typename Spec::accepted>>>{};
     } else {
       return std::type_identity<
-          layer_does_not_accept_its_input_size<which, previous_output_size<In>>>{};
+          layer_does_not_accept_the_shape_before<which, previous_output<S>>>{};
     }
-  } else if constexpr (Spec::template output_size<In> == 0) {
+  } else if constexpr (Spec::template output_shape<S>::size == 0) {
     return std::type_identity<layer_has_zero_outputs<which>>{};
   } else {
-    using missing =
-        typename decltype(missing_layer_requirement<typename Spec::template layer<T, In>>())::type;
+    using missing = typename decltype(missing_inference_requirement<
+                                      typename Spec::template layer<T, S>>())::type;
     if constexpr (!std::is_void_v<missing>)
       return std::type_identity<layer_misses_a_requirement<which, missing>>{};
     else
@@ -111,27 +118,25 @@ constexpr auto layer_error() {
   }
 }
 
-template <std::size_t In, class... Specs>
-struct size_chain {
-  static constexpr std::array<std::size_t, 1> value{In};
+/// std::tuple of the sample shapes: the input's, then each layer's output.
+template <class S, class... Specs>
+struct shape_chain {
+  using type = std::tuple<S>;
 };
-template <std::size_t In, class Spec, class... Rest>
-struct size_chain<In, Spec, Rest...> {
-  static constexpr auto value = [] {
-    constexpr auto& tail = size_chain<spec_output_size<Spec, In>(), Rest...>::value;
-    std::array<std::size_t, tail.size() + 1> all{In};
-    for (std::size_t i = 0; i < tail.size(); ++i) all[i + 1] = tail[i];
-    return all;
-  }();
+template <class S, class Spec, class... Rest>
+struct shape_chain<S, Spec, Rest...> {
+  using type = decltype(std::tuple_cat(
+      std::declval<std::tuple<S>>(),
+      std::declval<typename shape_chain<typename spec_output<Spec, S>::type, Rest...>::type>()));
 };
 
-template <class T, class Spec, std::size_t In, bool Binds = spec_gives_layer<T, Spec, In>()>
+template <class T, class Spec, class S, bool Binds = spec_gives_layer<T, Spec, S>()>
 struct bind {
-  using type = placeholder_layer<T, In, spec_output_size<Spec, In>()>;
+  using type = placeholder_layer<T, S, typename spec_output<Spec, S>::type>;
 };
-template <class T, class Spec, std::size_t In>
-struct bind<T, Spec, In, true> {
-  using type = typename Spec::template layer<T, In>;
+template <class T, class Spec, class S>
+struct bind<T, Spec, S, true> {
+  using type = typename Spec::template layer<T, S>;
 };
 
 template <class InputSpec, std::size_t Depth>
@@ -148,29 +153,49 @@ constexpr auto network_error() {
   }
 }
 
+/// The shape of Input<...>; Features<1> stands in for a missing or empty input (reported).
+template <class InputSpec>
+struct input_shape_of {
+  using type = Features<1>;
+};
+template <class InputSpec>
+requires(is_input_v<InputSpec>&& InputSpec::size > 0) struct input_shape_of<InputSpec> {
+  using type = typename InputSpec::shape;
+};
+
 template <class T, class InputSpec, class... Specs>
 struct network_traits {
-  static constexpr std::size_t input_size = [] {
-    if constexpr (is_input_v<InputSpec>)
-      return InputSpec::size > 0 ? InputSpec::size : 1;
-    else
-      return std::size_t{1};
-  }();
+  using input_shape = typename input_shape_of<InputSpec>::type;
   static constexpr std::size_t depth = sizeof...(Specs);
-  /// sizes[0] = input features, sizes[i] = output size of layer i.
-  static constexpr auto sizes = size_chain<input_size, Specs...>::value;
+  /// shape<0>: one input sample; shape<I>: the output of layer I.
+  using shapes = typename shape_chain<input_shape, Specs...>::type;
+  template <std::size_t I>
+  using shape = std::tuple_element_t<I, shapes>;
 
   template <std::size_t... I>
   static auto bound_layers(std::index_sequence<I...>)
-      -> hana::tuple<typename bind<T, Specs, sizes[I]>::type...>;
+      -> hana::tuple<typename bind<T, Specs, shape<I>>::type...>;
   using layers_type = decltype(bound_layers(std::index_sequence_for<Specs...>{}));
 
   template <std::size_t... I>
   static auto errors(std::index_sequence<I...>)
       -> first_error<typename decltype(network_error<InputSpec, depth>())::type,
-                     typename decltype(layer_error<T, I + 1, Specs, sizes[I]>())::type...>;
+                     typename decltype(layer_error<T, I + 1, Specs, shape<I>>())::type...>;
   /// The first mistake in the list, or void.
   using error = typename decltype(errors(std::index_sequence_for<Specs...>{}))::type;
+};
+
+/// The parameter set of layer L (NoParameters for a layer without parameters()).
+template <class L>
+struct parameters_of {
+  using type = NoParameters;
+};
+template <class L>
+requires requires {
+  typename L::parameters_type;
+}
+struct parameters_of<L> {
+  using type = typename L::parameters_type;
 };
 
 }  // namespace detail
@@ -247,11 +272,15 @@ class BasicNetwork {
 
   /// Number of layers after the input.
   static constexpr std::size_t depth = traits::depth;
-  /// size<0> is the number of input features, size<I> the output size of layer I.
+  /// shape_type<0> is the shape of one input sample (Features<N> or Sequence<Time, Channels>),
+  /// shape_type<I> that of layer I's output.
   template <std::size_t I>
-  requires(I <= depth) static constexpr std::size_t size = traits::sizes[I];
-  static constexpr std::size_t input_size = traits::sizes[0];
-  static constexpr std::size_t output_size = traits::sizes[depth];
+  requires(I <= depth) using shape_type = typename traits::template shape<I>;
+  /// size<0> is the number of input values per sample, size<I> the output size of layer I.
+  template <std::size_t I>
+  requires(I <= depth) static constexpr std::size_t size = shape_type<I>::size;
+  static constexpr std::size_t input_size = size<0>;
+  static constexpr std::size_t output_size = size<depth>;
 
   /// The bound type of layer I (1..depth), e.g. DenseLayer<float, 4, 8>.
   template <std::size_t I>
@@ -263,21 +292,39 @@ class BasicNetwork {
   requires(I >= 1 &&
            I <= depth) using spec_type = std::tuple_element_t<I - 1, std::tuple<Specs...>>;
 
-  /// Number of trainable scalars (weights and biases) in all layers.
-  static constexpr std::size_t parameter_count = [] {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return (std::size_t{0} + ... + detail::parameter_count_of<layer_type<I + 1>>());
+  /// One parameter set per layer (NoParameters for activations): what Gradients<Net> and the
+  /// optimizers' moments hold; a layer's state and buffers are not in it.
+  template <std::size_t... I>
+  static auto parameter_sets(std::index_sequence<I...>)
+      -> hana::tuple<typename detail::parameters_of<layer_type<I + 1>>::type...>;
+  using parameters_type = decltype(parameter_sets(std::make_index_sequence<depth>{}));
+
+  /// True when every layer is a TrainableLayer (training calls report the first that is not).
+  static constexpr bool trainable = [] {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (... && TrainableLayer<layer_type<I + 1>>);
     }
     (std::make_index_sequence<depth>{});
   }();
-  /// Bytes of the network object (parameters, aligned).
+
+  /// Number of trainable scalars (weights and biases) in all layers.
+  static constexpr std::size_t parameter_count = [] {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (
+          std::size_t{0} + ... +
+          detail::parameter_count_of<typename detail::parameters_of<layer_type<I + 1>>::type>());
+    }
+    (std::make_index_sequence<depth>{});
+  }();
+  /// Bytes of the network object (parameters, state, aligned).
   static constexpr std::size_t parameter_bytes = sizeof(layers_type);
 
   /// Initialized from the default seed: the same weights on every platform.
   constexpr BasicNetwork() { initialize(Seed{}); }
   constexpr explicit BasicNetwork(Seed seed) { initialize(seed); }
 
-  /// Glorot or He uniform weights (by the activation that follows each dense layer), zero biases.
+  /// Glorot or He uniform weights (by the activation that follows each dense layer), zero biases,
+  /// and every layer's state reset.
   constexpr void initialize(Seed seed) {
     if (std::is_constant_evaluated())
       initialize_layers(seed);
@@ -293,8 +340,9 @@ class BasicNetwork {
     return hana::at_c<I - 1>(layers_);
   }
 
-  /// Inference on a batch of B samples (rows). Keeps only what the next layer needs, on the stack
-  /// (at most forward_stack_bytes<B>).
+  /// Inference on a batch of B samples (rows), each an independent sample: layers with state
+  /// (streaming convolutions) do not read or change it. Keeps only what the next layer needs, on
+  /// the stack (at most forward_stack_bytes<B>).
   template <std::size_t B, std::size_t N>
   constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, N>& x) const {
     return forward_to<depth>(x);
@@ -315,12 +363,39 @@ class BasicNetwork {
       detail::report_shape_error_in_call<error>();
       return {};
     } else {
-      return forward_from<1, Last, B>(x);
+      return forward_from<1, Last, false>(*this, x);
     }
   }
 
-  /// Forward pass that keeps every layer's activation in `ws` (a Workspace<ThisNetwork, B>) for
-  /// the backward pass; returns the output, which lives in ws.
+  /// Streaming inference on the next part of ONE stream (batch 1): layers with state (a causal
+  /// convolution's past inputs) continue from where the previous call ended, so feeding a
+  /// sequence in parts (down to one frame per call) gives what forward gives on the whole.
+  /// reset() starts a new stream.
+  template <std::size_t N>
+  constexpr Vector<T, output_size> stream(const Vector<T, N>& x) {
+    using error = detail::input_error<BasicNetwork, 1, N>;
+    if constexpr (!std::is_void_v<error>) {
+      detail::report_shape_error_in_call<error>();
+      return {};
+    } else {
+      return forward_from<1, depth, true>(*this, x);
+    }
+  }
+
+  /// Clears the state of every layer that has one: the next stream() starts a new stream.
+  constexpr void reset() {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            if constexpr (has_state_v<layer_type<I + 1>>) layer<I + 1>().reset();
+          }(),
+          ...);
+    }
+    (std::make_index_sequence<depth>{});
+  }
+
+  /// Forward pass that keeps every layer's activation (and training cache) in `ws` (a
+  /// Workspace<ThisNetwork, B>) for the backward pass; returns the output, which lives in ws.
   template <std::size_t B, std::size_t N, class WorkspaceT>
   constexpr const Matrix<T, B, output_size>& forward(const Matrix<T, B, N>& x,
                                                      WorkspaceT& ws) const {
@@ -332,7 +407,15 @@ class BasicNetwork {
     } else {
       ws.template activation<0>() = x;
       [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (layer<I + 1>().forward(ws.template activation<I>(), ws.template activation<I + 1>()), ...);
+        (
+            [&] {
+              auto& y = ws.template activation<I + 1>();
+              if constexpr (has_cache_v<layer_type<I + 1>>)
+                layer<I + 1>().forward(ws.template activation<I>(), y, ws.template cache<I + 1>());
+              else
+                layer<I + 1>().forward(ws.template activation<I>(), y);
+            }(),
+            ...);
       }
       (std::make_index_sequence<depth>{});
       return ws.template activation<depth>();
@@ -346,10 +429,17 @@ class BasicNetwork {
   requires(From <= depth) constexpr void backward(Workspace<BasicNetwork, B>& ws,
                                                   Gradients<BasicNetwork>& gradients) const {
     if constexpr (From >= 1) {
-      layer<From>().template backward<(From > 1)>(
-          ws.template activation<From - 1>(), ws.template activation<From>(),
-          ws.template gradient<From>(), ws.template gradient<From - 1>(),
-          gradients.template layer<From>());
+      constexpr bool input_gradient = From > 1;
+      if constexpr (has_cache_v<layer_type<From>>)
+        layer<From>().template backward<input_gradient>(
+            ws.template activation<From - 1>(), ws.template activation<From>(),
+            ws.template gradient<From>(), ws.template gradient<From - 1>(),
+            gradients.template layer<From>(), ws.template cache<From>());
+      else
+        layer<From>().template backward<input_gradient>(
+            ws.template activation<From - 1>(), ws.template activation<From>(),
+            ws.template gradient<From>(), ws.template gradient<From - 1>(),
+            gradients.template layer<From>());
       backward<From - 1>(ws, gradients);
     }
   }
@@ -357,9 +447,11 @@ class BasicNetwork {
   constexpr layers_type& layers() { return layers_; }
   constexpr const layers_type& layers() const { return layers_; }
 
+  /// Equal parameters (state is not compared).
   friend constexpr bool operator==(const BasicNetwork& a, const BasicNetwork& b) {
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return (... && (a.template layer<I + 1>().tensors() == b.template layer<I + 1>().tensors()));
+      return (... && (detail::tensors_of(a.template layer<I + 1>()) ==
+                      detail::tensors_of(b.template layer<I + 1>())));
     }
     (std::make_index_sequence<depth>{});
   }
@@ -378,19 +470,15 @@ class BasicNetwork {
     }
   }
 
-  /// True when layer I is dense and layer I + 1 an element-wise activation: inference runs both
-  /// as one fused product.
+  /// True when layer I says it runs together with layer I + 1 in inference (a dense layer and
+  /// the element-wise activation after it, as one product).
   template <std::size_t I>
   static constexpr bool fuses_with_next() {
     if constexpr (I < depth) {
-      using next = layer_type<I + 1>;
-      return requires {
-        typename next::function::simd_epilogue;
-      }
-      &&requires(const layer_type<I>& l, const Matrix<T, 1, size<I - 1>>& x,
-                 Matrix<T, 1, size<I + 1>>& y) {
-        l.template forward_activated<typename next::function>(x, y);
-      };
+      if constexpr (requires { layer_type<I>::template fuses_with<layer_type<I + 1>>; })
+        return layer_type<I>::template fuses_with<layer_type<I + 1>>;
+      else
+        return false;
     } else {
       return false;
     }
@@ -399,9 +487,15 @@ class BasicNetwork {
   constexpr void initialize_layers(Seed seed) {
     SplitMix64 rng{seed.value};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (layer<I + 1>().initialize(rng, initialization_of<I + 1>()), ...);
+      (
+          [&] {
+            if constexpr (detail::layer_has_initialize<layer_type<I + 1>>)
+              layer<I + 1>().initialize(rng, initialization_of<I + 1>());
+          }(),
+          ...);
     }
     (std::make_index_sequence<depth>{});
+    reset();
   }
   /// Not constexpr on purpose. GCC 12 tries to fold the constructor of every network declared as
   /// a local into constants ("speculative" constant evaluation: 38-49 s and 480 MB of compiler
@@ -410,24 +504,28 @@ class BasicNetwork {
   /// networks, static ones) still take initialize_layers.
   void initialize_at_run_time(Seed seed) { initialize_layers(seed); }
 
-  /// Inference from layer I to layer Last; each step keeps its output y on the stack while the
-  /// rest of the chain runs.
-  template <std::size_t I, std::size_t Last, std::size_t B>
-  constexpr Matrix<T, B, size<Last>> forward_from(const Matrix<T, B, size<I - 1>>& x) const {
-    constexpr bool fused = I < Last && fuses_with_next<I>();
+  /// Inference from layer I to layer Last on `self` (const for forward, not for stream); each
+  /// step keeps its output y on the stack while the rest of the chain runs.
+  template <std::size_t I, std::size_t Last, bool Streaming, class Self, std::size_t B>
+  static constexpr Matrix<T, B, size<Last>> forward_from(Self& self,
+                                                         const Matrix<T, B, size<I - 1>>& x) {
+    constexpr bool stateful = Streaming && has_state_v<layer_type<I>>;
+    constexpr bool fused = !stateful && I < Last && fuses_with_next<I>();
     constexpr std::size_t last = fused ? I + 1 : I;  // the layer whose output y is
     Matrix<T, B, size<last>> y;
-    if constexpr (fused)
-      layer<I>().template forward_activated<typename layer_type<I + 1>::function>(x, y);
+    if constexpr (stateful)
+      self.template layer<I>().stream(x, y);
+    else if constexpr (fused)
+      self.template layer<I>().template forward_fused<layer_type<I + 1>>(x, y);
     else
-      layer<I>().forward(x, y);
+      self.template layer<I>().forward(x, y);
     if constexpr (last == Last)
       return y;
     else
-      return forward_from<last + 1, Last, B>(y);
+      return forward_from<last + 1, Last, Streaming>(self, y);
   }
 
-  /// The stack forward_from<I, Last, B> keeps: the same walk, adding each kept output's size.
+  /// The stack forward_from<I, Last, false> keeps: the same walk, adding each kept output's size.
   template <std::size_t I, std::size_t Last, std::size_t B>
   static constexpr std::size_t stack_bytes_from() {
     constexpr bool fused = I < Last && fuses_with_next<I>();
@@ -456,15 +554,17 @@ class BasicNetwork {
 template <class InputSpec, class... Specs>
 using Network = BasicNetwork<float, InputSpec, Specs...>;
 
-/// The gradient of the cost with respect to every parameter of Net: one object per layer, of the
-/// layer's own type, so every gradient has its parameter's shape by construction.
+/// The gradient of the cost with respect to every parameter of Net: one parameter set per layer
+/// (Net::parameters_type), so every gradient has its parameter's shape by construction, and a
+/// layer's state or buffers are not repeated here.
 template <class Net>
 class Gradients {
  public:
   using network_type = Net;
-  using layers_type = typename Net::layers_type;
+  using layers_type = typename Net::parameters_type;
   static constexpr std::size_t bytes = sizeof(layers_type);
 
+  /// The gradient of layer I's parameters, e.g. `gradients.layer<1>().weights`.
   template <std::size_t I>
   requires(I >= 1 && I <= Net::depth) constexpr auto& layer() { return hana::at_c<I - 1>(layers_); }
   template <std::size_t I>
@@ -484,8 +584,9 @@ inline constexpr bool is_network_v = false;
 template <class T, class In, class... S>
 inline constexpr bool is_network_v<BasicNetwork<T, In, S...>> = true;
 
-/// Every layer's activation for a batch of B samples, kept for the backward pass, and the
-/// gradients flowing back through them. Its size is a compile-time constant (`bytes`).
+/// Every layer's activation for a batch of B samples, kept for the backward pass, the gradients
+/// flowing back through them, and each layer's training cache. Its size is a compile-time
+/// constant (`bytes`).
 template <class Net, std::size_t B>
 class Workspace {
   static_assert(is_network_v<Net>, "ctnn::Workspace<Net, B>: Net must be a ctnn::Network");
@@ -496,13 +597,18 @@ class Workspace {
   static auto activations(std::index_sequence<I...>)
       -> hana::tuple<Matrix<T, B, Net::template size<I>>...>;
   using activations_type = decltype(activations(std::make_index_sequence<Net::depth + 1>{}));
+  template <std::size_t... I>
+  static auto caches(std::index_sequence<I...>)
+      -> hana::tuple<cache_t<typename Net::template layer_type<I + 1>, B>...>;
+  using caches_type = decltype(caches(std::make_index_sequence<Net::depth>{}));
 
  public:
   using network_type = Net;
   static constexpr std::size_t batch_size = B;
-  /// Bytes of every activation and activation gradient of a batch (what training adds to the
-  /// network's parameter_bytes, with Gradients<Net> and the optimizer's state).
-  static constexpr std::size_t bytes = 2 * sizeof(activations_type);
+  /// Bytes of every activation and activation gradient of a batch and of the layers' caches
+  /// (what training adds to the network's parameter_bytes, with Gradients<Net> and the
+  /// optimizer's state): sizeof(Workspace).
+  static const std::size_t bytes;
 
   /// A(I): A(0) is the input batch, A(I) the output of layer I.
   template <std::size_t I>
@@ -524,11 +630,47 @@ class Workspace {
     return hana::at_c<I>(gradients_);
   }
 
+  /// The training cache of layer I (1..depth).
+  template <std::size_t I>
+  constexpr auto& cache() {
+    return hana::at_c<I - 1>(caches_);
+  }
+
   constexpr const auto& output() const { return activation<Net::depth>(); }
 
  private:
   activations_type activations_;
   activations_type gradients_;
+  [[no_unique_address]] caches_type caches_;
 };
+
+template <class Net, std::size_t B>
+inline constexpr std::size_t Workspace<Net, B>::bytes = sizeof(Workspace<Net, B>);
+
+/// Calls f(index, kind, name, tensor) for every parameter tensor of net, in layer order: index is
+/// the layer's position (1..depth), kind its name ("Dense"), name the tensor's ("weight", "bias"),
+/// tensor the Matrix itself (const when net is). Layers without parameters are skipped.
+template <class Net, class F>
+requires is_network_v<std::remove_const_t<Net>>
+constexpr void for_each_parameter(Net& net, F&& f) {
+  using Bare = std::remove_const_t<Net>;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using L = typename Bare::template layer_type<I + 1>;
+          if constexpr (requires { typename L::parameters_type; }) {
+            auto tensors = net.template layer<I + 1>().parameters().tensors();
+            [&]<std::size_t... J>(std::index_sequence<J...>) {
+              (f(I + 1, std::string_view{L::kind}, L::parameters_type::names[J],
+                 std::get<J>(tensors)),
+               ...);
+            }
+            (std::make_index_sequence<std::tuple_size_v<decltype(tensors)>>{});
+          }
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<Bare::depth>{});
+}
 
 }  // namespace ctnn

@@ -50,7 +50,8 @@ class OptimizerBase {
   using network_type = Net;
   using options_type = Options;
   Options options;
-  static constexpr std::size_t state_bytes = States * sizeof(typename Net::layers_type);
+  /// Bytes of the moments: States parameter sets per layer (Gradients<Net>'s size each).
+  static constexpr std::size_t state_bytes = States * Gradients<Net>::bytes;
 
   constexpr OptimizerBase() = default;
   constexpr explicit OptimizerBase(Options o) : options(o) {}
@@ -65,7 +66,7 @@ class OptimizerBase {
   }
 
  private:
-  std::array<typename Net::layers_type, States> state_{};  // no storage when States == 0
+  std::array<typename Net::parameters_type, States> state_{};  // no storage when States == 0
 };
 
 /// Number of elements of a parameter tensor, for the kernels' template argument.

@@ -60,6 +60,12 @@ template <class Net>
 struct network {};
 template <class Net>
 struct made_for {};
+/// The shape of the samples a layer was given (Features<8>, Sequence<16, 2>).
+template <class Shape>
+struct previous_output {};
+/// What a layer accepts: a shape, any_features or any_sequence.
+template <class What>
+struct accepts {};
 
 }  // namespace ctnn::shape_error
 
@@ -126,8 +132,9 @@ namespace ctnn::shape_error {
 
 /// An explicit `Dense<In, Out>` whose In differs from the output size of the layer before it.
 CTNN_SHAPE_ERROR(layer_does_not_fit_the_one_before);
-/// A layer spec that rejects the size of the layer before it (user-defined layers).
-CTNN_SHAPE_ERROR(layer_does_not_accept_its_input_size);
+/// A layer spec that rejects the sample shape of the layer before it: a sequence layer fed
+/// features, a Dense layer fed a sequence (put a Flatten before it), ...
+CTNN_SHAPE_ERROR(layer_does_not_accept_the_shape_before);
 /// The first layer is an explicit `Dense<In, Out>` whose In differs from Input<N>.
 CTNN_SHAPE_ERROR(first_layer_does_not_fit_the_input);
 /// A layer with zero outputs, e.g. Dense<0>.
@@ -141,9 +148,12 @@ CTNN_SHAPE_ERROR(network_must_start_with_input);
 /// A type in the layer list that is not a layer spec.
 CTNN_SHAPE_ERROR(not_a_layer_spec);
 
-/// A bound layer type (a user-defined layer) that does not meet the ctnn::Layer concept; the
-/// second argument names the requirement (ctnn::layer_requirement, layers/layer.hpp).
+/// A bound layer type (a user-defined layer) that does not meet the ctnn::InferenceLayer concept;
+/// the second argument names the requirement (ctnn::layer_requirement, layers/layer.hpp).
 CTNN_SHAPE_ERROR(layer_misses_a_requirement);
+/// A training call (compute_gradients, train_step, Trainer) on a network with a layer that is not
+/// a ctnn::TrainableLayer (inference only); the second argument names the requirement it misses.
+CTNN_SHAPE_ERROR(layer_cannot_be_trained);
 
 // Mistakes in a call (forward, compute_gradients, train_step, Trainer::step, ...).
 

@@ -57,28 +57,57 @@ constexpr auto loss_error_of() {
 template <class Net, class LossT>
 using loss_error = typename decltype(loss_error_of<Net, LossT>())::type;
 
-/// Adds lambda W to the gradient of every weight matrix; returns lambda/2 sum W^2.
+/// Adds lambda P to the gradient of every parameter tensor its layer declares decayed (weights,
+/// not biases); returns lambda/2 sum P^2 over those tensors.
 template <class Net, class T>
 constexpr T add_l2(const Net& net, Gradients<Net>& gradients, T lambda) {
   T cost = 0;
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (
         [&] {
-          auto& layer = net.template layer<I + 1>();
-          if constexpr (requires { layer.weights; }) {
-            constexpr std::size_t n = std::remove_cvref_t<decltype(layer.weights)>::size;
-            T sum = 0;
-            for (const T w : layer.weights) sum += w * w;
-            cost += lambda / T(2) * sum;
-            kernels::axpy<n>(lambda, layer.weights.data(),
-                             gradients.template layer<I + 1>().weights.data());
+          using P = typename parameters_of<typename Net::template layer_type<I + 1>>::type;
+          const auto parameters = tensors_of(net.template layer<I + 1>());
+          const auto gradient = gradients.template layer<I + 1>().tensors();
+          [&]<std::size_t... J>(std::index_sequence<J...>) {
+            (
+                [&] {
+                  if constexpr (P::decayed[J]) {
+                    const auto& p = std::get<J>(parameters);
+                    T sum = 0;
+                    for (const T w : p) sum += w * w;
+                    cost += lambda / T(2) * sum;
+                    kernels::axpy<std::remove_cvref_t<decltype(p)>::size>(
+                        lambda, p.data(), std::get<J>(gradient).data());
+                  }
+                }(),
+                ...);
           }
+          (std::make_index_sequence<P::names.size()>{});
         }(),
         ...);
   }
   (std::make_index_sequence<Net::depth>{});
   return cost;
 }
+
+/// The first layer of Net that cannot be trained (not a TrainableLayer), reported with the
+/// requirement it misses; or void.
+template <class Net, std::size_t I = 1>
+constexpr auto untrainable_layer_error_of() {
+  if constexpr (I > Net::depth) {
+    return std::type_identity<void>{};
+  } else {
+    using missing = typename decltype(missing_training_requirement<
+                                      typename Net::template layer_type<I>>())::type;
+    if constexpr (!std::is_void_v<missing>)
+      return std::type_identity<shape_error::layer_cannot_be_trained<
+          shape_error::layer<I, typename Net::template spec_type<I>>, missing>>{};
+    else
+      return untrainable_layer_error_of<Net, I + 1>();
+  }
+}
+template <class Net>
+using untrainable_layer_error = typename decltype(untrainable_layer_error_of<Net>())::type;
 
 template <class Target, class T, std::size_t B, std::size_t N>
 constexpr decltype(auto) target_matrix(const Target& target) {
@@ -146,8 +175,9 @@ using optimizer_error = typename decltype(optimizer_error_of<Net, Optimizer>()):
 template <class LossT, class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT,
           class GradientsT>
 using training_error =
-    first_error_t<loss_error<Net, LossT>, input_error<Net, B, N>, target_error<Net, B, Target>,
-                  workspace_error<Net, B, WorkspaceT>, gradients_error<Net, GradientsT>>;
+    first_error_t<untrainable_layer_error<Net>, loss_error<Net, LossT>, input_error<Net, B, N>,
+                  target_error<Net, B, Target>, workspace_error<Net, B, WorkspaceT>,
+                  gradients_error<Net, GradientsT>>;
 
 /// The mistake in passing NetT (as deduced from a reference) to a call that trains it, or void.
 template <class NetT>
@@ -329,8 +359,8 @@ constexpr auto trainer_error_of() {
     return std::type_identity<
         trainer_optimizer_argument_is_not_an_optimizer<argument<3>, given<Optimizer>>>{};
   else
-    return std::type_identity<
-        first_error_t<optimizer_error<Net, Optimizer>, loss_error<Net, LossT>>>{};
+    return std::type_identity<first_error_t<
+        untrainable_layer_error<Net>, optimizer_error<Net, Optimizer>, loss_error<Net, LossT>>>{};
 }
 template <class Net, class LossT, class Optimizer>
 using trainer_error = typename decltype(trainer_error_of<Net, LossT, Optimizer>())::type;
@@ -362,8 +392,8 @@ class Trainer {
   using value_type = typename Net::value_type;
   using options_type = typename decltype(detail::options_of<Optimizer>())::type;
   static constexpr std::size_t batch_size = B;
-  static constexpr std::size_t bytes =
-      sizeof(Workspace<Net, B>) + sizeof(Gradients<Net>) + sizeof(Optimizer);
+  /// sizeof(Trainer): the workspace, the gradients, the optimizer and its moments.
+  static const std::size_t bytes;
 
   Optimizer optimizer{};
   L2 regularization{};
@@ -435,6 +465,9 @@ class Trainer {
   unsigned rising_ = 0;
   unsigned steps_seen_ = 0;
 };
+
+template <class Net, class LossT, class Optimizer, std::size_t B>
+inline constexpr std::size_t Trainer<Net, LossT, Optimizer, B>::bytes = sizeof(Trainer);
 
 /// Copies the rows of m listed in `indices` into out (a batch of B rows). Returns false, and leaves
 /// out untouched, when an index is not below N.

@@ -5,18 +5,25 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 
 #include "ctnn/kernels/dispatch.hpp"
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/matrix.hpp"
+#include "ctnn/shape.hpp"
 
 namespace ctnn {
 
-/// The bound activation layer: no parameters, `Function` supplies the kernels.
-template <class Function, class T, std::size_t N>
-struct ActivationLayer : NoParameters {
+/// The bound activation layer over samples of shape S: no parameters, `Function` supplies the
+/// kernels.
+template <class Function, class T, class S>
+struct ActivationLayer : WithParameters<NoParameters> {
   using value_type = T;
   using function = Function;
+  using input_shape = S;
+  using output_shape = S;
+  static constexpr std::string_view kind = Function::name;
+  static constexpr std::size_t N = S::size;
   static constexpr std::size_t input_size = N;
   static constexpr std::size_t output_size = N;
   static constexpr std::size_t parameter_count = 0;
@@ -30,29 +37,31 @@ struct ActivationLayer : NoParameters {
   template <bool InputGradient, std::size_t B>
   constexpr void backward(const Matrix<T, B, N>& /*z*/, const Matrix<T, B, N>& a,
                           const Matrix<T, B, N>& da, Matrix<T, B, N>& dz,
-                          ActivationLayer& /*gradient*/) const {
+                          NoParameters& /*gradient*/) const {
     if constexpr (InputGradient) Function::template backward<B, N>(a.data(), da.data(), dz.data());
   }
 
   constexpr void initialize(SplitMix64&, Initialization) {}
 };
 
-/// Common part of the activation specs: size-preserving, binds to ActivationLayer.
+/// Common part of the activation specs: shape-preserving (features or sequences), binds to
+/// ActivationLayer.
 template <class Function, Initialization Init>
 struct ActivationSpec {
   /// The initialization of the dense layer that feeds this activation.
   static constexpr Initialization initialization = Init;
-  template <std::size_t In>
-  static constexpr bool accepts_input = true;
-  template <std::size_t In>
-  static constexpr std::size_t output_size = In;
-  template <class T, std::size_t In>
-  using layer = ActivationLayer<Function, T, In>;
+  template <class S>
+  static constexpr bool accepts = true;
+  template <class S>
+  using output_shape = S;
+  template <class T, class S>
+  using layer = ActivationLayer<Function, T, S>;
 };
 
 namespace activation {
 
 struct relu {
+  static constexpr std::string_view name = "ReLU";
   /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::relu_op;
   template <std::size_t B, std::size_t N, class T>
@@ -65,6 +74,7 @@ struct relu {
   }
 };
 struct sigmoid {
+  static constexpr std::string_view name = "Sigmoid";
   /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::sigmoid_op;
   template <std::size_t B, std::size_t N, class T>
@@ -77,6 +87,7 @@ struct sigmoid {
   }
 };
 struct tanh {
+  static constexpr std::string_view name = "Tanh";
   /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::tanh_op;
   template <std::size_t B, std::size_t N, class T>
@@ -89,6 +100,7 @@ struct tanh {
   }
 };
 struct fast_tanh {
+  static constexpr std::string_view name = "FastTanh";
   /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::fast_tanh_op;
   template <std::size_t B, std::size_t N, class T>
@@ -103,6 +115,7 @@ struct fast_tanh {
   }
 };
 struct identity {
+  static constexpr std::string_view name = "Identity";
   /// What the dense layer before this activation applies to its products in registers (fused).
   using simd_epilogue = kernels::simd::store_as_is;
   template <std::size_t B, std::size_t N, class T>
@@ -115,6 +128,7 @@ struct identity {
   }
 };
 struct softmax {
+  static constexpr std::string_view name = "Softmax";
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* s) {
     kernels::softmax_rows<B, N>(z, s);
@@ -142,8 +156,12 @@ struct FastTanh : ActivationSpec<activation::fast_tanh, Initialization::glorot> 
 /// z (an explicit linear output).
 struct Identity : ActivationSpec<activation::identity, Initialization::glorot> {};
 /// Row-wise e^z / sum e^z, computed with the row maximum subtracted.
+/// Over features only (a sequence would need a softmax per frame).
 struct Softmax : ActivationSpec<activation::softmax, Initialization::glorot> {
   static constexpr bool outputs_probabilities = true;
+  using accepted = any_features;
+  template <class S>
+  static constexpr bool accepts = is_features_v<S>;
 };
 
 }  // namespace ctnn

@@ -4,8 +4,11 @@
 /// (In, Out) (column j holds the weights of unit j) and b of shape (1, Out).
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <string_view>
 #include <tuple>
+#include <type_traits>
 
 #include "ctnn/detail/math.hpp"
 #include "ctnn/kernels/dispatch.hpp"
@@ -13,45 +16,62 @@
 #include "ctnn/matrix.hpp"
 #include "ctnn/operations.hpp"
 #include "ctnn/random.hpp"
+#include "ctnn/shape.hpp"
 
 namespace ctnn {
 
-/// The bound dense layer; also the type of its gradient (same shapes by construction).
+/// The parameters of a dense layer: W (In, Out) and b (1, Out); L2 applies to W only.
 template <class T, std::size_t In, std::size_t Out>
-struct DenseLayer {
-  using value_type = T;
-  static constexpr std::size_t input_size = In;
-  static constexpr std::size_t output_size = Out;
-  static constexpr std::size_t parameter_count = In * Out + Out;
+struct DenseParameters {
+  static constexpr std::array<std::string_view, 2> names{"weight", "bias"};
+  static constexpr std::array<bool, 2> decayed{true, false};
 
   Matrix<T, In, Out> weights;
   Matrix<T, 1, Out> bias;
 
   constexpr auto tensors() { return std::tie(weights, bias); }
   constexpr auto tensors() const { return std::tie(weights, bias); }
+};
+
+/// The bound dense layer.
+template <class T, std::size_t In, std::size_t Out>
+struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
+  using value_type = T;
+  using input_shape = Features<In>;
+  using output_shape = Features<Out>;
+  static constexpr std::string_view kind = "Dense";
+  static constexpr std::size_t input_size = In;
+  static constexpr std::size_t output_size = Out;
+  static constexpr std::size_t parameter_count = In * Out + Out;
 
   /// Z = A W + 1 b for a batch of B rows.
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, In>& a, Matrix<T, B, Out>& z) const {
-    multiply_add_row(a, weights, bias, z);
+    multiply_add_row(a, this->weights, this->bias, z);
   }
 
-  /// A = f(A_in W + 1 b) in one pass, for an element-wise activation f (activation::relu, ...)
-  /// that follows this layer: inference does not store Z.
-  template <class Activation, std::size_t B>
-  constexpr void forward_activated(const Matrix<T, B, In>& a, Matrix<T, B, Out>& y) const {
-    kernels::gemm_activated<B, In, Out, Activation>(a.data(), weights.data(), bias.data(),
-                                                    y.data());
+  /// True when inference may run this layer and Next (an element-wise activation with a SIMD
+  /// epilogue) as one product that applies the activation in registers: Z is never stored.
+  template <class Next>
+  static constexpr bool fuses_with = requires {
+    typename Next::function::simd_epilogue;
+  };
+
+  /// A = f(A_in W + 1 b) in one pass, f being the activation of layer Next (fuses_with<Next>).
+  template <class Next, std::size_t B>
+  constexpr void forward_fused(const Matrix<T, B, In>& a, Matrix<T, B, Out>& y) const {
+    kernels::gemm_activated<B, In, Out, typename Next::function>(a.data(), this->weights.data(),
+                                                                 this->bias.data(), y.data());
   }
 
   /// From G = dC/dZ: dW = A^T G, db = 1^T G, and (when wanted) dA = G W^T.
   template <bool InputGradient, std::size_t B>
   constexpr void backward(const Matrix<T, B, In>& a, const Matrix<T, B, Out>& /*z*/,
                           const Matrix<T, B, Out>& g, Matrix<T, B, In>& da,
-                          DenseLayer& gradient) const {
+                          DenseParameters<T, In, Out>& gradient) const {
     transposed_times(a, g, gradient.weights);
     column_sums(g, gradient.bias);
-    if constexpr (InputGradient) times_transposed(g, weights, da);
+    if constexpr (InputGradient) times_transposed(g, this->weights, da);
   }
 
   /// Uniform weights, U(-r, r) with r = sqrt(6 / (In + Out)) (Glorot) or sqrt(6 / In) (He);
@@ -59,8 +79,8 @@ struct DenseLayer {
   constexpr void initialize(SplitMix64& rng, Initialization scheme) {
     const double fan = scheme == Initialization::he ? double(In) : double(In + Out);
     const double r = detail::constexpr_sqrt(6.0 / fan);
-    for (auto& w : weights) w = static_cast<T>(rng.uniform(r));
-    for (auto& b : bias) b = T(0);
+    for (auto& w : this->weights) w = static_cast<T>(rng.uniform(r));
+    for (auto& b : this->bias) b = T(0);
   }
 };
 
@@ -70,16 +90,17 @@ struct Dense {
                 "ctnn::Dense takes one size (Dense<Out>) or two (Dense<In, Out>)");
 };
 
-/// A dense layer with Out units; its input size is the output size of the layer before.
+/// A dense layer with Out units; its input size is the feature count of the layer before.
 template <std::size_t Out>
 struct Dense<Out> {
   static constexpr std::size_t units = Out;
-  template <std::size_t In>
-  static constexpr bool accepts_input = true;
-  template <std::size_t In>
-  static constexpr std::size_t output_size = Out;
-  template <class T, std::size_t In>
-  using layer = DenseLayer<T, In, Out>;
+  using accepted = any_features;
+  template <class S>
+  static constexpr bool accepts = is_features_v<S>;
+  template <class S>
+  using output_shape = Features<Out>;
+  template <class T, class S>
+  using layer = DenseLayer<T, S::size, Out>;
 };
 
 /// A dense layer that states its input size; a network checks it against the layer before.
@@ -87,11 +108,12 @@ template <std::size_t In, std::size_t Out>
 struct Dense<In, Out> {
   static constexpr std::size_t units = Out;
   static constexpr std::size_t declared_input_size = In;
-  template <std::size_t N>
-  static constexpr bool accepts_input = (N == In);
-  template <std::size_t N>
-  static constexpr std::size_t output_size = Out;
-  template <class T, std::size_t N>
+  using accepted = Features<In>;
+  template <class S>
+  static constexpr bool accepts = std::is_same_v<S, Features<In>>;
+  template <class S>
+  using output_shape = Features<Out>;
+  template <class T, class S>
   using layer = DenseLayer<T, In, Out>;
 };
 

@@ -1,19 +1,35 @@
 /// @file layers/input.hpp
-/// `ctnn::Input<N>`: the first argument of every network, the number of input features.
+/// `ctnn::Input<N>` (N features per sample) and `ctnn::Input<Time, Channels>` (a sequence of Time
+/// frames of Channels values): the first argument of every network, the shape of one sample.
 #pragma once
 
 #include <cstddef>
 
+#include "ctnn/shape.hpp"
+
 namespace ctnn {
 
-template <std::size_t N>
+template <std::size_t... Sizes>
 struct Input {
+  static_assert(sizeof...(Sizes) == 1 || sizeof...(Sizes) == 2,
+                "ctnn::Input takes one size (Input<Features>) or two (Input<Time, Channels>)");
+};
+
+template <std::size_t N>
+struct Input<N> {
+  using shape = Features<N>;
   static constexpr std::size_t size = N;
+};
+
+template <std::size_t Time, std::size_t Channels>
+struct Input<Time, Channels> {
+  using shape = Sequence<Time, Channels>;
+  static constexpr std::size_t size = Time * Channels;
 };
 
 template <class S>
 inline constexpr bool is_input_v = false;
-template <std::size_t N>
-inline constexpr bool is_input_v<Input<N>> = true;
+template <std::size_t... Sizes>
+inline constexpr bool is_input_v<Input<Sizes...>> = sizeof...(Sizes) == 1 || sizeof...(Sizes) == 2;
 
 }  // namespace ctnn

@@ -1,17 +1,26 @@
 /// @file layers/layer.hpp
 /// What a layer is. Users write layer *specs* (`Dense<8>`, `ReLU`); a network binds each spec to
-/// the element type and to the size of the layer before it, which gives the layer itself
-/// (`DenseLayer<float, 4, 8>`). Both sides are concepts, so a user-defined layer that misses a
-/// requirement is told which one.
+/// the element type and to the shape of the sample before it, which gives the layer itself
+/// (`DenseLayer<float, 4, 8>`). A layer keeps three things apart:
+///   - parameters: named trainable tensors (what gradients, optimizers, L2 and weight files see);
+///   - state: what persists between streaming calls (a convolution's past inputs), `reset()`;
+///   - cache<B>: what backward needs from a training forward pass beyond the layer's input and
+///     output, per batch; it lives in the caller's Workspace.
+/// Two concepts: InferenceLayer (forward only) and TrainableLayer (adds backward, parameters,
+/// initialization). Each requirement is a type of its own, so a user-defined layer that misses
+/// one is told which.
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstddef>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 
 #include "ctnn/matrix.hpp"
 #include "ctnn/random.hpp"
+#include "ctnn/shape.hpp"
 
 namespace ctnn {
 
@@ -19,28 +28,71 @@ namespace ctnn {
 /// sigmoid, tanh, identity or softmax; He for layers followed by ReLU.
 enum class Initialization { glorot, he };
 
-/// A layer with no parameters (activations): its parameter list is empty.
+/// The parameters of a layer that has none (activations).
 struct NoParameters {
+  static constexpr std::array<std::string_view, 0> names{};
+  static constexpr std::array<bool, 0> decayed{};
   constexpr std::tuple<> tensors() { return {}; }
   constexpr std::tuple<> tensors() const { return {}; }
+};
+
+/// Base of a layer whose parameters are the set P (a struct of matrices with `tensors()`, `names`
+/// and `decayed`): the layer IS-A P, so `layer.weights` reads a tensor, and `parameters()` gives
+/// the set alone (what Gradients<Net> and optimizer state hold, one P per layer).
+template <class P>
+struct WithParameters : P {
+  using parameters_type = P;
+  constexpr P& parameters() { return *this; }
+  constexpr const P& parameters() const { return *this; }
 };
 
 namespace detail {
 /// Batch size used to check the concepts' function requirements.
 inline constexpr std::size_t probe_batch = 2;
+
+template <class L, std::size_t B>
+struct cache_of {
+  struct type {};
+};
+template <class L, std::size_t B>
+requires requires {
+  typename L::template cache<B>;
+}
+struct cache_of<L, B> {
+  using type = typename L::template cache<B>;
+};
 }  // namespace detail
 
-/// The requirements of the Layer concept, one type each, so that a layer missing one is told
-/// which (ctnn::shape_error::layer_misses_a_requirement names it).
+/// What layer L keeps from a training forward pass of B samples for its backward pass (an empty
+/// struct for most layers).
+template <class L, std::size_t B>
+using cache_t = typename detail::cache_of<L, B>::type;
+
+/// True when L declares a training cache (`template <std::size_t B> using cache = ...`).
+template <class L>
+inline constexpr bool has_cache_v = requires {
+  typename L::template cache<1>;
+};
+
+/// True when L keeps state between streaming calls (`state_type`, `reset()`, `stream(x, y)`).
+template <class L>
+inline constexpr bool has_state_v = requires {
+  typename L::state_type;
+};
+
+/// The requirements of the layer concepts, one type each, so that a layer missing one is told
+/// which (ctnn::shape_error::layer_misses_a_requirement and layer_cannot_be_trained name it).
 namespace layer_requirement {
-/// `using value_type = T;` and `static constexpr std::size_t input_size, output_size`.
-struct value_type_input_size_and_output_size {};
+/// `using value_type = T;` and `using input_shape = ..., output_shape = ...;` (ctnn::Shape).
+struct value_type_input_shape_and_output_shape {};
 /// `void forward(const Matrix<T, B, In>& x, Matrix<T, B, Out>& y) const`.
 struct const_forward_from_input_batch_to_output_batch {};
-/// `template <bool InputGradient> void backward(x, y, dC/dy, dC/dx, L& gradient) const`.
+/// `template <bool InputGradient> void backward(x, y, dC/dy, dC/dx, parameters_type& gradient)
+/// const` (with a trailing `cache<B>&` when the layer declares a cache).
 struct const_backward_with_input_gradient_flag {};
-/// `tensors()` (const and non-const): a tuple of references to its parameter matrices.
-struct tensors_returning_its_parameter_matrices {};
+/// `parameters()` (const and non-const) returning a `parameters_type` with `tensors()` (a tuple
+/// of matrix references), `names` and `decayed` (one entry per tensor); `kind`, the layer's name.
+struct named_parameters_and_kind {};
 /// `void initialize(SplitMix64&, Initialization)`.
 struct initialize_from_generator_and_scheme {};
 }  // namespace layer_requirement
@@ -48,54 +100,91 @@ struct initialize_from_generator_and_scheme {};
 namespace detail {
 
 template <class L>
-concept layer_has_sizes = requires {
+concept layer_has_shapes = requires {
   typename L::value_type;
-  { L::input_size } -> std::convertible_to<std::size_t>;
-  { L::output_size } -> std::convertible_to<std::size_t>;
-};
+  typename L::input_shape;
+  typename L::output_shape;
+}
+&&Shape<typename L::input_shape>&& Shape<typename L::output_shape>;
 
-template <class L, std::size_t Rows, std::size_t Cols>
-using layer_batch = Matrix<typename L::value_type, Rows, Cols>;
+template <class L, std::size_t Rows, class S>
+using layer_batch = Matrix<typename L::value_type, Rows, S::size>;
+template <class L>
+using probe_input = layer_batch<L, probe_batch, typename L::input_shape>;
+template <class L>
+using probe_output = layer_batch<L, probe_batch, typename L::output_shape>;
 
 template <class L>
-concept layer_has_forward = requires(const L& layer,
-                                     const layer_batch<L, probe_batch, L::input_size>& x,
-                                     layer_batch<L, probe_batch, L::output_size>& y) {
+concept layer_has_forward = requires(const L& layer, const probe_input<L>& x, probe_output<L>& y) {
   layer.forward(x, y);
 };
 
+/// A parameter set: tensors() (const and not), and one name and one decay flag per tensor.
+template <class P>
+concept parameter_set = requires(P& p, const P& cp) {
+  p.tensors();
+  cp.tensors();
+  { P::names.size() } -> std::convertible_to<std::size_t>;
+  { P::decayed.size() } -> std::convertible_to<std::size_t>;
+}
+&&std::tuple_size_v<decltype(std::declval<P&>().tensors())> == P::names.size() &&
+    P::names.size() == P::decayed.size();
+
 template <class L>
-concept layer_has_backward = requires(const L& layer, L& gradient,
-                                      const layer_batch<L, probe_batch, L::input_size>& x,
-                                      const layer_batch<L, probe_batch, L::output_size>& y,
-                                      layer_batch<L, probe_batch, L::input_size>& dx) {
+concept layer_has_parameters = requires(L& layer, const L& clayer) {
+  typename L::parameters_type;
+  { layer.parameters() } -> std::same_as<typename L::parameters_type&>;
+  { clayer.parameters() } -> std::same_as<const typename L::parameters_type&>;
+  { L::kind } -> std::convertible_to<std::string_view>;
+}
+&&parameter_set<typename L::parameters_type>;
+
+template <class L>
+concept layer_has_backward_without_cache = requires(const L& layer,
+                                                    typename L::parameters_type& gradient,
+                                                    const probe_input<L>& x,
+                                                    const probe_output<L>& y, probe_input<L>& dx) {
   layer.template backward<true>(x, y, y, dx, gradient);
   layer.template backward<false>(x, y, y, dx, gradient);
 };
-
 template <class L>
-concept layer_has_tensors = requires(L& layer, const L& clayer) {
-  layer.tensors();
-  clayer.tensors();
-};
+concept layer_has_backward =
+    layer_has_parameters<L> &&
+    (has_cache_v<L> ? requires(const L& layer, typename L::parameters_type& gradient,
+                               const probe_input<L>& x, const probe_output<L>& y,
+                               probe_output<L>& out, probe_input<L>& dx,
+                               cache_t<L, probe_batch>& cache) {
+      layer.forward(x, out, cache);
+      layer.template backward<true>(x, y, y, dx, gradient, cache);
+      layer.template backward<false>(x, y, y, dx, gradient, cache);
+    }
+                    : layer_has_backward_without_cache<L>);
 
 template <class L>
 concept layer_has_initialize = requires(L& layer, SplitMix64& rng) {
   layer.initialize(rng, Initialization::glorot);
 };
 
-/// The first requirement of Layer that L misses (std::type_identity of it), or void.
+/// The first requirement of InferenceLayer that L misses (std::type_identity of it), or void.
 template <class L>
-constexpr auto missing_layer_requirement() {
+constexpr auto missing_inference_requirement() {
   using namespace layer_requirement;
-  if constexpr (!layer_has_sizes<L>)
-    return std::type_identity<value_type_input_size_and_output_size>{};
+  if constexpr (!layer_has_shapes<L>)
+    return std::type_identity<value_type_input_shape_and_output_shape>{};
   else if constexpr (!layer_has_forward<L>)
     return std::type_identity<const_forward_from_input_batch_to_output_batch>{};
+  else
+    return std::type_identity<void>{};
+}
+
+/// The first requirement that TrainableLayer adds to InferenceLayer and L misses, or void.
+template <class L>
+constexpr auto missing_training_requirement() {
+  using namespace layer_requirement;
+  if constexpr (!layer_has_parameters<L>)
+    return std::type_identity<named_parameters_and_kind>{};
   else if constexpr (!layer_has_backward<L>)
     return std::type_identity<const_backward_with_input_gradient_flag>{};
-  else if constexpr (!layer_has_tensors<L>)
-    return std::type_identity<tensors_returning_its_parameter_matrices>{};
   else if constexpr (!layer_has_initialize<L>)
     return std::type_identity<initialize_from_generator_and_scheme>{};
   else
@@ -104,18 +193,22 @@ constexpr auto missing_layer_requirement() {
 
 }  // namespace detail
 
-/// A bound layer: sizes as constants; forward and backward on a batch; its parameters (if any) as
-/// a tuple of matrices; the gradient of its parameters stored in an object of its own type.
+/// A layer that can run inference: shapes as types, forward on a batch.
 template <class L>
-concept Layer =
-    detail::layer_has_sizes<L> && detail::layer_has_forward<L> && detail::layer_has_backward<L> &&
-    detail::layer_has_tensors<L> && detail::layer_has_initialize<L>;
+concept InferenceLayer = detail::layer_has_shapes<L> && detail::layer_has_forward<L>;
 
-/// A layer spec: given the input size it accepts (or not), it has an output size and a layer.
-/// `Spec::output_size<N>` and `Spec::layer<T, N>` are only required for sizes the spec accepts.
+/// A layer that can also be trained: named parameters, backward (the gradient of its parameters
+/// goes into a `parameters_type`), initialization.
+template <class L>
+concept TrainableLayer = InferenceLayer<L> && detail::layer_has_parameters<L> &&
+    detail::layer_has_backward<L> && detail::layer_has_initialize<L>;
+
+/// A layer spec: for a sample shape S it accepts (`accepts<S>`), it has an `output_shape<S>` and a
+/// bound `layer<T, S>`; those two are only required for shapes the spec accepts. `accepted` (a
+/// shape, any_features or any_sequence) names what it accepts in error messages.
 template <class S>
 concept LayerSpec = requires {
-  { S::template accepts_input<1> } -> std::convertible_to<bool>;
+  { S::template accepts<Features<1>> } -> std::convertible_to<bool>;
 };
 
 }  // namespace ctnn

@@ -1,0 +1,221 @@
+/// @file layers/conv1d.hpp
+/// `ctnn::Conv1D<Filters, Kernel>`: a causal convolution over time, and `ctnn::Flatten`, which
+/// turns a sequence into features for a Dense layer.
+///
+/// On a sample of shape Sequence<Time, C> (frame t = x[t, 0..C)), with W of shape (Kernel*C,
+/// Filters) (row k*C + c: tap k of input channel c; tap Kernel-1 is the current frame) and b of
+/// shape (1, Filters), the output of shape Sequence<Time, Filters> is
+///     y[t, f] = b[f] + sum_{k < Kernel} sum_{c < C} x[t - (Kernel-1) + k, c] W[k*C + c, f]
+/// where frames before t = 0 are zero in forward (each sample is an independent sequence), and
+/// are the stream's past frames in stream() (the layer's state: the last Kernel-1 input frames).
+/// So a sequence fed in parts, down to one frame per call, gives what forward gives on the whole.
+///
+/// Training unfolds each batch into U of shape (B*Time, Kernel*C) (U[b*Time + t, k*C + c] = the
+/// frame term above; its training cache), so that Y = U W + 1 b, dW = U^T G, db = 1^T G and
+/// dU = G W^T are the dense layer's products; dX sums dU back onto the frames each row read.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+
+#include "ctnn/detail/math.hpp"
+#include "ctnn/kernels/dispatch.hpp"
+#include "ctnn/layers/layer.hpp"
+#include "ctnn/matrix.hpp"
+#include "ctnn/random.hpp"
+#include "ctnn/shape.hpp"
+
+namespace ctnn {
+
+/// The parameters of a convolution: W (Kernel*C, Filters) and b (1, Filters); L2 applies to W.
+template <class T, std::size_t C, std::size_t Filters, std::size_t Kernel>
+struct Conv1DParameters {
+  static constexpr std::array<std::string_view, 2> names{"weight", "bias"};
+  static constexpr std::array<bool, 2> decayed{true, false};
+
+  Matrix<T, Kernel * C, Filters> weights;
+  Matrix<T, 1, Filters> bias;
+
+  constexpr auto tensors() { return std::tie(weights, bias); }
+  constexpr auto tensors() const { return std::tie(weights, bias); }
+};
+
+/// The bound causal convolution over Time frames of C channels.
+template <class T, std::size_t Time, std::size_t C, std::size_t Filters, std::size_t Kernel>
+struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
+  using value_type = T;
+  using input_shape = Sequence<Time, C>;
+  using output_shape = Sequence<Time, Filters>;
+  using parameters_type = Conv1DParameters<T, C, Filters, Kernel>;
+  static constexpr std::string_view kind = "Conv1D";
+  static constexpr std::size_t input_size = Time * C;
+  static constexpr std::size_t output_size = Time * Filters;
+  static constexpr std::size_t taps = Kernel * C;  // one row of the unfolded input
+
+  /// The stream's last Kernel-1 input frames, oldest first (one unused frame when Kernel = 1).
+  struct state_type {
+    Matrix<T, 1, (Kernel > 1 ? Kernel - 1 : 1) * C> past;
+  };
+  /// The unfolded batch U and, in backward, dC/dU.
+  template <std::size_t B>
+  struct cache {
+    Matrix<T, B * Time, taps> unfolded;
+    Matrix<T, B * Time, taps> unfolded_gradient;
+  };
+
+  state_type state{};
+
+  constexpr void reset() { state = {}; }
+
+  /// Inference on B independent sequences (zero frames before t = 0).
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Filters>& y) const {
+    for (std::size_t b = 0; b < B; ++b)
+      convolve(nullptr, x.data() + b * Time * C, y.data() + b * Time * Filters);
+  }
+
+  /// The training forward pass: unfold, then one product (kept for backward in `cache`).
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Filters>& y,
+                         cache<B>& c) const {
+    T* u = c.unfolded.data();
+    for (std::size_t row = 0; row < B * Time; ++row) {
+      const std::size_t b = row / Time, t = row % Time;
+      for (std::size_t k = 0; k < Kernel; ++k) {
+        T* out = u + row * taps + k * C;
+        if (t + k < Kernel - 1) {  // frame t + k - (Kernel-1) is before the sequence: zero
+          for (std::size_t ch = 0; ch < C; ++ch) out[ch] = T(0);
+        } else {
+          const T* frame = x.data() + (b * Time + t + k - (Kernel - 1)) * C;
+          for (std::size_t ch = 0; ch < C; ++ch) out[ch] = frame[ch];
+        }
+      }
+    }
+    kernels::gemm<B * Time, taps, Filters>(u, this->weights.data(), this->bias.data(), y.data());
+  }
+
+  /// dW = U^T G, db = 1^T G, and (when wanted) dX: dU = G W^T summed back onto its frames.
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, Time * C>& /*x*/,
+                          const Matrix<T, B, Time * Filters>& /*y*/,
+                          const Matrix<T, B, Time * Filters>& g, Matrix<T, B, Time * C>& dx,
+                          parameters_type& gradient, cache<B>& c) const {
+    kernels::gemm_tn<B * Time, taps, Filters>(c.unfolded.data(), g.data(), gradient.weights.data());
+    kernels::column_sums<B * Time, Filters>(g.data(), gradient.bias.data());
+    if constexpr (InputGradient) {
+      kernels::gemm_nt<B * Time, Filters, taps>(g.data(), this->weights.data(),
+                                                c.unfolded_gradient.data());
+      const T* du = c.unfolded_gradient.data();
+      for (auto& v : dx) v = T(0);
+      for (std::size_t row = 0; row < B * Time; ++row) {
+        const std::size_t b = row / Time, t = row % Time;
+        for (std::size_t k = 0; k < Kernel; ++k) {
+          if (t + k < Kernel - 1) continue;  // a zero frame before the sequence
+          T* frame = dx.data() + (b * Time + t + k - (Kernel - 1)) * C;
+          for (std::size_t ch = 0; ch < C; ++ch) frame[ch] += du[row * taps + k * C + ch];
+        }
+      }
+    }
+  }
+
+  /// The next Time frames of one stream: the past frames come from the state, which then keeps
+  /// the last Kernel-1 frames seen.
+  constexpr void stream(const Matrix<T, 1, Time * C>& x, Matrix<T, 1, Time * Filters>& y) {
+    convolve(state.past.data(), x.data(), y.data());
+    if constexpr (Kernel > 1) {
+      // Frame j of the new past is frame Time - (Kernel-1) + j of [past, x].
+      decltype(state.past) next;
+      for (std::size_t j = 0; j < Kernel - 1; ++j) {
+        const std::size_t at = Time + j;  // index into [past (Kernel-1 frames), x (Time frames)]
+        const T* frame =
+            at < Kernel - 1 ? state.past.data() + at * C : x.data() + (at - (Kernel - 1)) * C;
+        for (std::size_t ch = 0; ch < C; ++ch) next[j * C + ch] = frame[ch];
+      }
+      state.past = next;
+    }
+  }
+
+  /// Uniform weights as for a dense layer with fan-in Kernel*C and fan-out Kernel*Filters (as
+  /// PyTorch counts a convolution's fans); zero biases.
+  constexpr void initialize(SplitMix64& rng, Initialization scheme) {
+    const double fan =
+        scheme == Initialization::he ? double(Kernel * C) : double(Kernel * (C + Filters));
+    const double r = detail::constexpr_sqrt(6.0 / fan);
+    for (auto& w : this->weights) w = static_cast<T>(rng.uniform(r));
+    for (auto& b : this->bias) b = T(0);
+  }
+
+ private:
+  /// One sequence x (Time frames) into y; `past` holds the Kernel-1 frames before x, or is null
+  /// for zeros.
+  constexpr void convolve(const T* past, const T* x, T* y) const {
+    const T* w = this->weights.data();
+    for (std::size_t t = 0; t < Time; ++t) {
+      T* out = y + t * Filters;
+      for (std::size_t f = 0; f < Filters; ++f) out[f] = this->bias[f];
+      for (std::size_t k = 0; k < Kernel; ++k) {
+        const T* frame;
+        if (t + k >= Kernel - 1)
+          frame = x + (t + k - (Kernel - 1)) * C;
+        else if (past != nullptr)
+          frame = past + (t + k) * C;  // frame t + k - (Kernel-1) < 0 of the stream
+        else
+          continue;
+        for (std::size_t ch = 0; ch < C; ++ch) {
+          const T v = frame[ch];
+          const T* row = w + (k * C + ch) * Filters;
+          for (std::size_t f = 0; f < Filters; ++f) out[f] += v * row[f];
+        }
+      }
+    }
+  }
+};
+
+/// A causal convolution with Filters output channels and a kernel of Kernel frames, over a
+/// Sequence<Time, Channels> (Time and Channels from the layer before); keeps Time.
+template <std::size_t Filters, std::size_t Kernel>
+struct Conv1D {
+  static_assert(Filters > 0 && Kernel > 0, "ctnn::Conv1D<Filters, Kernel>: both must be positive");
+  using accepted = any_sequence;
+  template <class S>
+  static constexpr bool accepts = is_sequence_v<S>;
+  template <class S>
+  using output_shape = Sequence<S::time, Filters>;
+  template <class T, class S>
+  using layer = Conv1DLayer<T, S::time, S::channels, Filters, Kernel>;
+};
+
+/// The bound flatten layer: the same values, seen as S::size features.
+template <class T, class S>
+struct FlattenLayer : WithParameters<NoParameters> {
+  using value_type = T;
+  using input_shape = S;
+  using output_shape = Features<S::size>;
+  static constexpr std::string_view kind = "Flatten";
+
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, S::size>& x, Matrix<T, B, S::size>& y) const {
+    y = x;
+  }
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, S::size>&, const Matrix<T, B, S::size>&,
+                          const Matrix<T, B, S::size>& g, Matrix<T, B, S::size>& dx,
+                          NoParameters&) const {
+    if constexpr (InputGradient) dx = g;
+  }
+  constexpr void initialize(SplitMix64&, Initialization) {}
+};
+
+/// A sequence (or any shape) as flat features: Sequence<Time, C> -> Features<Time*C>.
+struct Flatten {
+  template <class S>
+  static constexpr bool accepts = true;
+  template <class S>
+  using output_shape = Features<S::size>;
+  template <class T, class S>
+  using layer = FlattenLayer<T, S>;
+};
+
+}  // namespace ctnn

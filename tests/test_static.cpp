@@ -1,6 +1,7 @@
 // Static tests: this file only has to compile. Every check is a static_assert evaluated by the
 // compiler: negative tests (what must not compile is not a valid expression or not a valid
 // network) and constant-expression runs of the library (forward passes, XOR training).
+#include <array>
 #include <cstddef>
 #include <string_view>
 #include <tuple>
@@ -182,6 +183,58 @@ constexpr xor_training::Result trained = xor_training::train();
 static_assert(trained.evaluation.accuracy == 1.0);
 static_assert(trained.evaluation.loss < 0.01);
 static_assert(trained.last_step_cost < 0.01);
+
+// ---------------------------------------------------------------------------------------------
+// Gradients and optimizer moments hold parameters only: a layer with 49 parameters and 4 KiB of
+// state (a delay line) costs its parameters' 256 bytes in Gradients, not the layer's 4,352.
+struct DelayParameters {
+  static constexpr std::array<std::string_view, 1> names{"weight"};
+  static constexpr std::array<bool, 1> decayed{true};
+  Matrix<float, 7, 7> weights;
+  constexpr auto tensors() { return std::tie(weights); }
+  constexpr auto tensors() const { return std::tie(weights); }
+};
+template <class S>
+struct DelayLayer : WithParameters<DelayParameters> {
+  using value_type = float;
+  using input_shape = S;
+  using output_shape = S;
+  static constexpr std::string_view kind = "Delay";
+  struct state_type {
+    Matrix<float, 1, 1024> line;
+  };
+  state_type state{};
+  constexpr void reset() { state = {}; }
+  template <std::size_t B>
+  constexpr void forward(const Matrix<float, B, S::size>& x, Matrix<float, B, S::size>& y) const {
+    y = x;
+  }
+  template <std::size_t B>
+  constexpr void stream(const Matrix<float, B, S::size>& x, Matrix<float, B, S::size>& y) {
+    y = x;
+  }
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<float, B, S::size>&, const Matrix<float, B, S::size>&,
+                          const Matrix<float, B, S::size>& g, Matrix<float, B, S::size>& dx,
+                          DelayParameters&) const {
+    if constexpr (InputGradient) dx = g;
+  }
+  constexpr void initialize(SplitMix64&, Initialization) {}
+};
+struct Delay {
+  template <class S>
+  static constexpr bool accepts = true;
+  template <class S>
+  using output_shape = S;
+  template <class T, class S>
+  using layer = DelayLayer<S>;
+};
+using Delayed = Network<Input<7>, Delay, Dense<1>>;
+static_assert(has_state_v<Delayed::layer_type<1>> && TrainableLayer<Delayed::layer_type<1>>);
+static_assert(sizeof(Delayed::layer_type<1>) > 4096);
+static_assert(sizeof(DelayParameters) == 256);
+static_assert(Gradients<Delayed>::bytes == 256 + sizeof(DenseParameters<float, 7, 1>));
+static_assert(Adam<Delayed>::state_bytes == 2 * Gradients<Delayed>::bytes);
 
 // ---------------------------------------------------------------------------------------------
 // Footprint: every byte a network needs is known at compile time.

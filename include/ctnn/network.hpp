@@ -647,30 +647,34 @@ class Workspace {
 template <class Net, std::size_t B>
 inline constexpr std::size_t Workspace<Net, B>::bytes = sizeof(Workspace<Net, B>);
 
+namespace detail {
+// for_each_parameter in plain function templates (nested generic lambdas crash GCC 12 here).
+template <std::size_t Index, class L, class Tensors, class F, std::size_t... J>
+constexpr void visit_named_tensors(const Tensors& tensors, F& f, std::index_sequence<J...>) {
+  (f(Index, std::string_view{L::kind}, L::parameters_type::names[J], std::get<J>(tensors)), ...);
+}
+template <std::size_t Index, class Net, class F>
+constexpr void visit_layer_parameters(Net& net, F& f) {
+  using L = typename std::remove_const_t<Net>::template layer_type<Index>;
+  if constexpr (requires { typename L::parameters_type; }) {
+    const auto tensors = net.template layer<Index>().parameters().tensors();
+    visit_named_tensors<Index, L>(tensors, f,
+                                  std::make_index_sequence<std::tuple_size_v<decltype(tensors)>>{});
+  }
+}
+template <class Net, class F, std::size_t... I>
+constexpr void visit_parameters(Net& net, F& f, std::index_sequence<I...>) {
+  (visit_layer_parameters<I + 1>(net, f), ...);
+}
+}  // namespace detail
+
 /// Calls f(index, kind, name, tensor) for every parameter tensor of net, in layer order: index is
 /// the layer's position (1..depth), kind its name ("Dense"), name the tensor's ("weight", "bias"),
 /// tensor the Matrix itself (const when net is). Layers without parameters are skipped.
 template <class Net, class F>
 requires is_network_v<std::remove_const_t<Net>>
 constexpr void for_each_parameter(Net& net, F&& f) {
-  using Bare = std::remove_const_t<Net>;
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (
-        [&] {
-          using L = typename Bare::template layer_type<I + 1>;
-          if constexpr (requires { typename L::parameters_type; }) {
-            auto tensors = net.template layer<I + 1>().parameters().tensors();
-            [&]<std::size_t... J>(std::index_sequence<J...>) {
-              (f(I + 1, std::string_view{L::kind}, L::parameters_type::names[J],
-                 std::get<J>(tensors)),
-               ...);
-            }
-            (std::make_index_sequence<std::tuple_size_v<decltype(tensors)>>{});
-          }
-        }(),
-        ...);
-  }
-  (std::make_index_sequence<Bare::depth>{});
+  detail::visit_parameters(net, f, std::make_index_sequence<std::remove_const_t<Net>::depth>{});
 }
 
 }  // namespace ctnn

@@ -22,8 +22,8 @@ int main() {
   }
   {
     // Variables: w0 w1 w2 x0 x1 x2 b.
-    const auto e = ctnn::sigmoid(
-        ctnn::sum(Var<0>{} * Var<3>{}, Var<1>{} * Var<4>{}, Var<2>{} * Var<5>{}) + Var<6>{});
+    const auto e = ctnn::expr::sigmoid(
+        ctnn::expr::sum(Var<0>{} * Var<3>{}, Var<1>{} * Var<4>{}, Var<2>{} * Var<5>{}) + Var<6>{});
     const auto [L, p] = ctnn::gradient_tape(e, 2.0, -3.0, 1.0, -1.0, -2.0, 0.5, -4.5);
     const auto& zsum = L.child<0>();  // w . x + b
     const auto& dot = zsum.child<0>();

@@ -25,8 +25,8 @@ static_assert(worked1.partial[2] == 3.0);
 // L = sigmoid(w . x + b) with w = (2, -3, 1), x = (-1, -2, 0.5), b = -4.5: w . x = -2 + 6 + 0.5 =
 // 4.5, so z = 0, L = 1/2 and dL/dz = L (1 - L) = 1/4; dL/dw_i = x_i / 4, dL/dx_i = w_i / 4,
 // dL/db = 1/4. Variables: w0 w1 w2 x0 x1 x2 b.
-constexpr auto graph2 = ctnn::sigmoid(
-    ctnn::sum(Var<0>{} * Var<3>{}, Var<1>{} * Var<4>{}, Var<2>{} * Var<5>{}) + Var<6>{});
+constexpr auto graph2 = ctnn::expr::sigmoid(
+    ctnn::expr::sum(Var<0>{} * Var<3>{}, Var<1>{} * Var<4>{}, Var<2>{} * Var<5>{}) + Var<6>{});
 constexpr auto worked2 = ctnn::gradient(graph2, 2.0, -3.0, 1.0, -1.0, -2.0, 0.5, -4.5);
 static_assert(worked2.value == 0.5);
 static_assert(worked2.partial[0] == -0.25 && worked2.partial[1] == -0.5 &&
@@ -79,38 +79,39 @@ TEST_CASE("Every operation's partials against finite differences", "[expression]
     check_fd(x - y, std::array{a, b});
     check_fd(x * y, std::array{a, b});
     check_fd(x / z, std::array{a, b, c});
-    check_fd(ctnn::max(x, y, x * 0.5), std::array{a, b});
-    check_fd(ctnn::min(x, y), std::array{a, b});
-    check_fd(ctnn::sigmoid(x * 3.0), std::array{a});
-    check_fd(ctnn::tanh(x - y), std::array{a, b});
-    check_fd(ctnn::exp(x), std::array{a});
-    check_fd(ctnn::log(z), std::array{a, b, c});
-    check_fd(ctnn::sum(x, y, z, x * y), std::array{a, b, c});
-    check_fd(ctnn::product(x, y, z), std::array{a, b, c});
-    check_fd(ctnn::log(ctnn::exp(x) + ctnn::exp(y)) / (z - 1.0), std::array{a, b, c});
+    check_fd(ctnn::expr::max(x, y, x * 0.5), std::array{a, b});
+    check_fd(ctnn::expr::min(x, y), std::array{a, b});
+    check_fd(ctnn::expr::sigmoid(x * 3.0), std::array{a});
+    check_fd(ctnn::expr::tanh(x - y), std::array{a, b});
+    check_fd(ctnn::expr::exp(x), std::array{a});
+    check_fd(ctnn::expr::log(z), std::array{a, b, c});
+    check_fd(ctnn::expr::sum(x, y, z, x * y), std::array{a, b, c});
+    check_fd(ctnn::expr::product(x, y, z), std::array{a, b, c});
+    check_fd(ctnn::expr::log(ctnn::expr::exp(x) + ctnn::expr::exp(y)) / (z - 1.0),
+             std::array{a, b, c});
   }
   // A product with a zero factor: the other partials are still the product of the others.
-  const auto g = ctnn::gradient(ctnn::product(x, y, z), 0.0, 2.0, 3.0);
+  const auto g = ctnn::gradient(ctnn::expr::product(x, y, z), 0.0, 2.0, 3.0);
   CHECK(g.partial == std::array<double, 3>{6.0, 0.0, 0.0});
 }
 
 TEST_CASE("max and min give the flow to the first extreme input on ties", "[expression]") {
-  CHECK(ctnn::gradient(ctnn::max(x, y, z), 1.0, 3.0, 3.0).partial ==
+  CHECK(ctnn::gradient(ctnn::expr::max(x, y, z), 1.0, 3.0, 3.0).partial ==
         std::array<double, 3>{0, 1, 0});
-  CHECK(ctnn::gradient(ctnn::max(x, y, z), 3.0, 3.0, 3.0).partial ==
+  CHECK(ctnn::gradient(ctnn::expr::max(x, y, z), 3.0, 3.0, 3.0).partial ==
         std::array<double, 3>{1, 0, 0});
-  CHECK(ctnn::gradient(ctnn::min(x, y, z), 2.0, -1.0, -1.0).partial ==
+  CHECK(ctnn::gradient(ctnn::expr::min(x, y, z), 2.0, -1.0, -1.0).partial ==
         std::array<double, 3>{0, 1, 0});
-  CHECK(ctnn::gradient(x - ctnn::max(x, y), 2.0, 2.0).partial == std::array<double, 2>{0, 0});
+  CHECK(ctnn::gradient(x - ctnn::expr::max(x, y), 2.0, 2.0).partial == std::array<double, 2>{0, 0});
 }
 
 TEST_CASE("Sigmoid saturates without NaN at |x| = 1e4", "[expression]") {
   for (const double v : {1e4, -1e4}) {
-    const auto g = ctnn::gradient(ctnn::sigmoid(x * 1.0), v);
+    const auto g = ctnn::gradient(ctnn::expr::sigmoid(x * 1.0), v);
     CHECK(std::isfinite(g.value));
     CHECK(g.value == (v > 0 ? 1.0 : 0.0));
     CHECK(g.partial[0] == 0.0);
-    const auto gf = ctnn::gradient(ctnn::sigmoid(x), static_cast<float>(v));
+    const auto gf = ctnn::gradient(ctnn::expr::sigmoid(x), static_cast<float>(v));
     CHECK(std::isfinite(gf.value));
     CHECK(std::isfinite(gf.partial[0]));
   }

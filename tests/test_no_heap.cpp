@@ -134,7 +134,8 @@ TEST_CASE("Backward pass and optimizer step alone allocate nothing", "[no-heap]"
 TEST_CASE("The scalar expression graph allocates nothing", "[no-heap]") {
   const ctnn::expr::Var<0> a{};
   const ctnn::expr::Var<1> b{};
-  const auto e = ctnn::sigmoid(ctnn::sum(a * b, ctnn::max(a, b), ctnn::log(a)) / b);
+  const auto e =
+      ctnn::expr::sigmoid(ctnn::expr::sum(a * b, ctnn::expr::max(a, b), ctnn::expr::log(a)) / b);
   double sink = 0;
   std::size_t n = 0;
   {

@@ -252,4 +252,19 @@ static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes >=
                   sizeof(Adam<Classifier>));
 static_assert(Workspace<Classifier, 8>::bytes == sizeof(Workspace<Classifier, 8>));
 
+// The expression graph's pack functions are found for expressions only: an unqualified sum, max
+// or min on matrices or numbers does not pick them up by argument-dependent lookup.
+template <class M>
+constexpr bool unqualified_sum_compiles = requires(M m) {
+  sum(m, m);
+};
+template <class M>
+constexpr bool unqualified_max_compiles = requires(M m) {
+  max(m, m);
+};
+static_assert(!unqualified_sum_compiles<Matrix<float, 2, 2>>);
+static_assert(!unqualified_max_compiles<Matrix<float, 2, 2>>);
+static_assert(unqualified_sum_compiles<expr::Var<0>>);
+static_assert(unqualified_max_compiles<expr::Var<0>>);
+
 }  // namespace

@@ -58,3 +58,6 @@ class FlushDenormals {
 };
 
 }  // namespace ctnn
+
+#undef CTNN_DENORMALS_X86
+#undef CTNN_DENORMALS_ARM64

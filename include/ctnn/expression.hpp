@@ -8,6 +8,9 @@
 ///
 ///   auto [x, y, z] = ctnn::variables<3>();  // or ctnn::expr::Var<0>{}, ... in constexpr code
 ///   auto g = ctnn::gradient((x + y) * z, -2.0, 5.0, -4.0);  // g.value, g.partial[i]
+///   auto m = ctnn::gradient(max(x, y, z), 1.0, 3.0, 2.0);  // sum, product, max, min, sigmoid,
+///                                                           // ... live in ctnn::expr (found by
+///                                                           ADL)
 #pragma once
 
 #include <array>
@@ -226,6 +229,48 @@ requires(Expression<A> || Expression<B>) constexpr auto operator/(const A& a, co
   return make<rule::quotient>(a, b);
 }
 
+/// At least one operand is an expression node (the others may be numbers): the pack functions
+/// below are found by argument-dependent lookup only for expressions, never for Matrix or float.
+template <class... E>
+concept AnyExpression = (... || Expression<E>);
+
+template <class... E>
+requires AnyExpression<E...>
+constexpr auto sum(const E&... e) {
+  return make<rule::sum>(e...);
+}
+template <class... E>
+requires AnyExpression<E...>
+constexpr auto product(const E&... e) {
+  return make<rule::product>(e...);
+}
+template <class... E>
+requires AnyExpression<E...>
+constexpr auto max(const E&... e) {
+  return make<rule::extremum<true>>(e...);
+}
+template <class... E>
+requires AnyExpression<E...>
+constexpr auto min(const E&... e) {
+  return make<rule::extremum<false>>(e...);
+}
+template <Expression E>
+constexpr auto sigmoid(const E& e) {
+  return make<rule::sigmoid>(e);
+}
+template <Expression E>
+constexpr auto tanh(const E& e) {
+  return make<rule::tanh>(e);
+}
+template <Expression E>
+constexpr auto exp(const E& e) {
+  return make<rule::exp>(e);
+}
+template <Expression E>
+constexpr auto log(const E& e) {
+  return make<rule::log>(e);
+}
+
 }  // namespace ctnn::expr
 
 namespace ctnn {
@@ -237,39 +282,6 @@ constexpr auto variables() {
     return std::tuple<expr::Var<I>...>{};
   }
   (std::make_index_sequence<N>{});
-}
-
-template <class... E>
-constexpr auto sum(const E&... e) {
-  return expr::make<expr::rule::sum>(e...);
-}
-template <class... E>
-constexpr auto product(const E&... e) {
-  return expr::make<expr::rule::product>(e...);
-}
-template <class... E>
-constexpr auto max(const E&... e) {
-  return expr::make<expr::rule::extremum<true>>(e...);
-}
-template <class... E>
-constexpr auto min(const E&... e) {
-  return expr::make<expr::rule::extremum<false>>(e...);
-}
-template <expr::Expression E>
-constexpr auto sigmoid(const E& e) {
-  return expr::make<expr::rule::sigmoid>(e);
-}
-template <expr::Expression E>
-constexpr auto tanh(const E& e) {
-  return expr::make<expr::rule::tanh>(e);
-}
-template <expr::Expression E>
-constexpr auto exp(const E& e) {
-  return expr::make<expr::rule::exp>(e);
-}
-template <expr::Expression E>
-constexpr auto log(const E& e) {
-  return expr::make<expr::rule::log>(e);
 }
 
 /// The value of an expression and its partial derivative with respect to each variable.

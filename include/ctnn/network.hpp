@@ -278,9 +278,9 @@ class BasicNetwork {
   requires(I <= depth) using shape_type = typename traits::template shape<I>;
   /// size<0> is the number of input values per sample, size<I> the output size of layer I.
   template <std::size_t I>
-  requires(I <= depth) static constexpr std::size_t size = shape_type<I>::size;
-  static constexpr std::size_t input_size = size<0>;
-  static constexpr std::size_t output_size = size<depth>;
+  requires(I <= depth) static constexpr std::size_t size = traits::template shape<I>::size;
+  static constexpr std::size_t input_size = traits::template shape<0>::size;
+  static constexpr std::size_t output_size = traits::template shape<depth>::size;
 
   /// The bound type of layer I (1..depth), e.g. DenseLayer<float, 4, 8>.
   template <std::size_t I>

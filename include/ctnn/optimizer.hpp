@@ -13,7 +13,7 @@
 
 #include "ctnn/detail/math.hpp"
 #include "ctnn/detail/tensors.hpp"
-#include "ctnn/kernels/optimizer.hpp"
+#include "ctnn/kernels/dispatch.hpp"
 #include "ctnn/network.hpp"
 
 namespace ctnn {

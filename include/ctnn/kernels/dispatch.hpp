@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "ctnn/kernels/optimizer.hpp"
 #include "ctnn/kernels/scalar.hpp"
 #include "ctnn/kernels/simd.hpp"
 
@@ -90,7 +91,7 @@ constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
     simd::softmax_backward_rows<M, N>(s, da, dz);
 }
 
-// Kernels over N elements share one dispatch shape (also used by kernels/optimizer.hpp).
+// Kernels over N elements share one dispatch shape.
 #define CTNN_ELEMENTWISE(name)            \
   template <std::size_t N, class... Args> \
   constexpr void name(Args... args) {     \
@@ -111,5 +112,10 @@ CTNN_ELEMENTWISE(fast_tanh)
 CTNN_ELEMENTWISE(relu_backward)
 CTNN_ELEMENTWISE(sigmoid_backward)
 CTNN_ELEMENTWISE(tanh_backward)
+CTNN_ELEMENTWISE(sgd)
+CTNN_ELEMENTWISE(momentum)
+CTNN_ELEMENTWISE(rmsprop)
+CTNN_ELEMENTWISE(adam)
+#undef CTNN_ELEMENTWISE
 
 }  // namespace ctnn::kernels

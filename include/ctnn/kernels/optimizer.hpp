@@ -1,10 +1,10 @@
 /// @file kernels/optimizer.hpp
-/// Fused optimizer updates: one pass over a parameter tensor p, its gradient g and the optimizer's
-/// state, N elements. Formulas and defaults are MATH.md's ("Optimizers"). Hyper-parameters arrive
-/// already converted to T, and every derived constant (1 - beta, Adam's step size
-/// alpha / (1 - beta1^t) and 1 / sqrt(1 - beta2^t)) is computed in double by the caller, once per
-/// step, before the conversion: 1 - float(0.999) would be 1.3e-5 too small (as PyTorch, which
-/// passes Python floats to its float kernels).
+/// Fused optimizer updates (scalar and SIMD; kernels/dispatch.hpp chooses): one pass over a
+/// parameter tensor p, its gradient g and the optimizer's state, N elements. Formulas and defaults
+/// are MATH.md's ("Optimizers"). Hyper-parameters arrive already converted to T, and every derived
+/// constant (1 - beta, Adam's step size alpha / (1 - beta1^t) and 1 / sqrt(1 - beta2^t)) is
+/// computed in double by the caller, once per step, before the conversion: 1 - float(0.999) would
+/// be 1.3e-5 too small (as PyTorch, which passes Python floats to its float kernels).
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,8 @@
 #include <hwy/highway.h>
 
 #include "ctnn/detail/math.hpp"
-#include "ctnn/kernels/dispatch.hpp"
+#include "ctnn/kernels/scalar.hpp"
+#include "ctnn/kernels/simd.hpp"
 
 namespace ctnn::kernels {
 
@@ -111,10 +112,3 @@ HWY_INLINE void adam(T step_size, T beta1, T one_minus_beta1, T beta2, T one_min
 }
 }  // namespace ctnn::kernels::simd
 HWY_AFTER_NAMESPACE();
-
-namespace ctnn::kernels {
-CTNN_ELEMENTWISE(sgd)
-CTNN_ELEMENTWISE(momentum)
-CTNN_ELEMENTWISE(rmsprop)
-CTNN_ELEMENTWISE(adam)
-}  // namespace ctnn::kernels

@@ -117,6 +117,7 @@ TEST_CASE("Sigmoid saturates without NaN at |x| = 1e4", "[expression]") {
   }
 }
 
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 
 namespace {

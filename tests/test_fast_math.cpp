@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstdint>
 
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 
 using namespace ctnn;

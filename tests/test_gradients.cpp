@@ -8,7 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/conv1d.hpp"
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 #include "reference.hpp"
 

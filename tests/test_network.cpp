@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "ctnn/layers/activations.hpp"
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/network.hpp"
 #include "reference.hpp"
 

@@ -8,6 +8,7 @@
 
 #include "allocation_counter.hpp"
 #include "ctnn/expression.hpp"
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 
 using namespace ctnn;

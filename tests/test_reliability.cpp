@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 #include "reference.hpp"
 

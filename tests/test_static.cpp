@@ -80,6 +80,23 @@ static_assert(Network<Input<4>, GainSpec<true, false, true>, Dense<1>>{}.forward
                   Matrix<float, 1, 4>{})(0, 0) == 0.0f);
 
 // ---------------------------------------------------------------------------------------------
+// Element types are opened through element_traits: a user type becomes a Matrix element there.
+struct Q15 {  // a fixed-point sample, inference only
+  short bits = 0;
+};
+}  // namespace
+template <>
+struct ctnn::element_traits<Q15> {
+  static constexpr bool is_element = true;
+  using accumulator_type = int;
+  static constexpr bool trainable = false;
+};
+namespace {
+static_assert(Element<Q15> && !TrainableElement<Q15> && TrainableElement<float>);
+static_assert(Matrix<Q15, 2, 3>::size == 6);
+static_assert(!Element<int>);
+
+// ---------------------------------------------------------------------------------------------
 // Invalid operations are not valid expressions.
 
 template <std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
@@ -135,6 +152,18 @@ using Wider = Network<Input<4>, Dense<16>, ReLU, Dense<3>>;
 static_assert(OptimizerFor<Adam<Small>, Small>);
 static_assert(!OptimizerFor<Adam<Wider>, Small>);
 static_assert(!OptimizerFor<GradientDescent<Wider>, Small>);
+// A user optimizer is told which requirement it misses.
+struct NoStep {
+  using network_type = Small;
+  using options_type = GradientDescentOptions;
+  NoStep() = default;
+  explicit NoStep(GradientDescentOptions) {}
+};
+static_assert(Optimizer<Momentum<Small>> && !Optimizer<NoStep> && !Optimizer<MeanSquaredError>);
+static_assert(std::is_same_v<detail::missing_optimizer_requirement_t<NoStep>,
+                             optimizer_requirement::step_from_network_and_gradients>);
+static_assert(std::is_same_v<detail::missing_optimizer_requirement_t<MeanSquaredError>,
+                             optimizer_requirement::network_type_and_options_type>);
 
 // ---------------------------------------------------------------------------------------------
 // Forward passes in a constant expression.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 #include "reference.hpp"
 #include "two_rings.hpp"

@@ -1,5 +1,5 @@
 // Mistake: a loss where Trainer expects the optimizer.
-// expect: trainer_optimizer_argument_is_not_an_optimizer.*ctnn::shape_error::argument<3>.*ctnn::shape_error::given<ctnn::MeanSquaredError>
+// expect: trainer_optimizer_argument_is_not_an_optimizer.*ctnn::shape_error::argument<3>.*ctnn::shape_error::given<ctnn::MeanSquaredError ?>.*ctnn::optimizer_requirement::network_type_and_options_type
 #include <ctnn/ctnn.hpp>
 
 using Net = ctnn::Network<ctnn::Input<4>, ctnn::Dense<8>, ctnn::ReLU, ctnn::Dense<1>>;

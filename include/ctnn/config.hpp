@@ -1,6 +1,6 @@
 /// @file config.hpp
-/// Library-wide configuration: the SIMD target ctnn was compiled for, matrix alignment, and the
-/// stack limit of an inference call (CTNN_FORWARD_STACK_LIMIT).
+/// Library-wide configuration: the SIMD target ctnn was compiled for, the alignment and padding
+/// of matrix storage, and the stack limit of an inference call (CTNN_FORWARD_STACK_LIMIT).
 #pragma once
 
 #include <cstddef>

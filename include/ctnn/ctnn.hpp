@@ -4,6 +4,7 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/denormals.hpp"
+#include "ctnn/element.hpp"
 #include "ctnn/expression.hpp"
 #include "ctnn/finite.hpp"
 #include "ctnn/layers/activations.hpp"

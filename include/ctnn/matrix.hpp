@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "ctnn/config.hpp"
+#include "ctnn/element.hpp"
 
 namespace ctnn {
 
@@ -15,8 +16,9 @@ namespace ctnn {
 /// error rather than a wrong result.
 template <class T, std::size_t Rows, std::size_t Cols>
 class Matrix {
-  static_assert(std::is_floating_point_v<T>,
-                "ctnn::Matrix: the element type must be float or double");
+  static_assert(Element<T>,
+                "ctnn::Matrix: the element type must be float, double or a type given "
+                "ctnn::element_traits (element.hpp)");
   static_assert(Rows > 0 && Cols > 0, "ctnn::Matrix: zero-sized matrices are not allowed");
 
  public:

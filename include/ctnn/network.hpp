@@ -7,7 +7,6 @@
 /// is layer 1, as A(0) = X and l = 1..L in MATH.md.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <string_view>
 #include <tuple>
@@ -18,12 +17,11 @@
 #include <boost/hana/tuple.hpp>
 
 #include "ctnn/detail/tensors.hpp"
-#include "ctnn/layers/activations.hpp"
-#include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/input.hpp"
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/matrix.hpp"
 #include "ctnn/random.hpp"
+#include "ctnn/shape.hpp"
 #include "ctnn/shape_error.hpp"
 
 namespace ctnn {

@@ -162,11 +162,46 @@ class Adam : public detail::OptimizerBase<Net, AdamOptions, 2> {
   double beta2_power_ = 1.0;  // beta2^t
 };
 
-/// An optimizer for network Net: `step(net, gradients)` exists for exactly that network type.
+/// The requirements of an optimizer, one type each, so that a user optimizer missing one is told
+/// which (shape_error::trainer_optimizer_argument_is_not_an_optimizer names it).
+namespace optimizer_requirement {
+/// `using network_type = Net;` and `using options_type = ...;` (its hyper-parameters).
+struct network_type_and_options_type {};
+/// Default-constructible, and constructible from its options_type.
+struct constructible_from_its_options {};
+/// `void step(network_type&, const Gradients<network_type>&)`.
+struct step_from_network_and_gradients {};
+}  // namespace optimizer_requirement
+
+namespace detail {
+/// The first optimizer requirement O misses (std::type_identity of it), or void.
+template <class O>
+constexpr auto missing_optimizer_requirement() {
+  using namespace optimizer_requirement;
+  if constexpr (!requires {
+                  typename O::network_type;
+                  typename O::options_type;
+                })
+    return std::type_identity<network_type_and_options_type>{};
+  else if constexpr (!std::is_default_constructible_v<O> ||
+                     !std::is_constructible_v<O, typename O::options_type>)
+    return std::type_identity<constructible_from_its_options>{};
+  else if constexpr (!requires(O & o, typename O::network_type & net,
+                               const Gradients<typename O::network_type>& g) { o.step(net, g); })
+    return std::type_identity<step_from_network_and_gradients>{};
+  else
+    return std::type_identity<void>{};
+}
+template <class O>
+using missing_optimizer_requirement_t = typename decltype(missing_optimizer_requirement<O>())::type;
+}  // namespace detail
+
+/// An optimizer: meets every optimizer_requirement.
+template <class O>
+concept Optimizer = std::is_void_v<detail::missing_optimizer_requirement_t<O>>;
+
+/// An optimizer made for network Net.
 template <class O, class Net>
-concept OptimizerFor = std::same_as<typename O::network_type, Net> &&
-    requires(O& o, Net& net, const Gradients<Net>& g) {
-  o.step(net, g);
-};
+concept OptimizerFor = Optimizer<O> && std::same_as<typename O::network_type, Net>;
 
 }  // namespace ctnn

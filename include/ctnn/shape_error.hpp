@@ -3,8 +3,8 @@
 ///
 /// Each mistake is a class template in `ctnn::shape_error` whose name says what is wrong and
 /// whose arguments carry every size involved, e.g.
-///   ctnn::shape_error::layer_does_not_fit_the_one_before<layer<2, ctnn::Dense<5, 3>>,
-///                                                        previous_output_size<4>>
+///   ctnn::shape_error::layer_does_not_fit_the_one_before<layer<3, ctnn::Dense<5, 3>>,
+///       previous_output_size<8>, declared_input_size<5>>
 /// Reporting it puts that name in the compiler's first error line: GCC names the template
 /// arguments of a deleted function it was asked to call, Clang names the failed requirement of a
 /// static_assert, so each compiler gets the form it prints best.
@@ -154,6 +154,8 @@ CTNN_SHAPE_ERROR(layer_misses_a_requirement);
 /// A training call (compute_gradients, train_step, Trainer) on a network with a layer that is not
 /// a ctnn::TrainableLayer (inference only); the second argument names the requirement it misses.
 CTNN_SHAPE_ERROR(layer_cannot_be_trained);
+/// A training call on a network whose element type element_traits marks not trainable.
+CTNN_SHAPE_ERROR(element_type_cannot_be_trained);
 
 // Mistakes in a call (forward, compute_gradients, train_step, Trainer::step, ...).
 

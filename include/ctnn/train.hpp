@@ -16,6 +16,7 @@
 #include "ctnn/detail/tensors.hpp"
 #include "ctnn/finite.hpp"
 #include "ctnn/kernels/dispatch.hpp"
+#include "ctnn/layers/activations.hpp"
 #include "ctnn/loss.hpp"
 #include "ctnn/network.hpp"
 #include "ctnn/optimizer.hpp"
@@ -90,11 +91,14 @@ constexpr T add_l2(const Net& net, Gradients<Net>& gradients, T lambda) {
   return cost;
 }
 
-/// The first layer of Net that cannot be trained (not a TrainableLayer), reported with the
-/// requirement it misses; or void.
+/// The first reason Net cannot be trained: its element type (element_traits), or its first layer
+/// that is not a TrainableLayer (with the requirement it misses); or void.
 template <class Net, std::size_t I = 1>
 constexpr auto untrainable_layer_error_of() {
-  if constexpr (I > Net::depth) {
+  if constexpr (I == 1 && !TrainableElement<typename Net::value_type>) {
+    return std::type_identity<shape_error::element_type_cannot_be_trained<
+        shape_error::network_element<typename Net::value_type>>>{};
+  } else if constexpr (I > Net::depth) {
     return std::type_identity<void>{};
   } else {
     using missing = typename decltype(missing_training_requirement<
@@ -353,11 +357,9 @@ constexpr auto trainer_error_of() {
   if constexpr (!std::is_void_v<missing>)
     return std::type_identity<
         trainer_loss_argument_is_not_a_loss<argument<2>, given<LossT>, missing>>{};
-  else if constexpr (
-      !requires { typename Optimizer::network_type; } ||
-      !requires { typename Optimizer::options_type; })
-    return std::type_identity<
-        trainer_optimizer_argument_is_not_an_optimizer<argument<3>, given<Optimizer>>>{};
+  else if constexpr (!std::is_void_v<missing_optimizer_requirement_t<Optimizer>>)
+    return std::type_identity<trainer_optimizer_argument_is_not_an_optimizer<
+        argument<3>, given<Optimizer>, missing_optimizer_requirement_t<Optimizer>>>{};
   else
     return std::type_identity<first_error_t<
         untrainable_layer_error<Net>, optimizer_error<Net, Optimizer>, loss_error<Net, LossT>>>{};

@@ -10,9 +10,11 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/kernels/dispatch.hpp"
+#include "ctnn/layers/activations.hpp"
 #include "reference.hpp"
 
 namespace k = ctnn::kernels;
+namespace activation = ctnn::activation;
 
 TEST_CASE("The kernels are compiled for a real SIMD target", "[kernels]") {
   INFO("Highway static target: " << ctnn::simd_target_name());
@@ -57,32 +59,34 @@ void check_activations() {
   for (const double scale : {1.0, 8.0, 1e4}) {
     const auto z = data<T, N>(N, scale);
     check_unary(
-        z, [](const T* x, T* y) { k::simd::relu<N>(x, y); },
-        [](const T* x, T* y) { k::scalar::relu<N>(x, y); }, [](double v) { return v > 0 ? v : 0; });
+        z, [](const T* x, T* y) { k::simd::activate<N, activation::relu>(x, y); },
+        [](const T* x, T* y) { k::scalar::activate<N, activation::relu>(x, y); },
+        [](double v) { return v > 0 ? v : 0; });
     check_unary(
-        z, [](const T* x, T* y) { k::simd::sigmoid<N>(x, y); },
-        [](const T* x, T* y) { k::scalar::sigmoid<N>(x, y); },
+        z, [](const T* x, T* y) { k::simd::activate<N, activation::sigmoid>(x, y); },
+        [](const T* x, T* y) { k::scalar::activate<N, activation::sigmoid>(x, y); },
         [](double v) { return ref::sigmoid(v); });
     check_unary(
-        z, [](const T* x, T* y) { k::simd::tanh<N>(x, y); },
-        [](const T* x, T* y) { k::scalar::tanh<N>(x, y); }, [](double v) { return std::tanh(v); });
+        z, [](const T* x, T* y) { k::simd::activate<N, activation::tanh>(x, y); },
+        [](const T* x, T* y) { k::scalar::activate<N, activation::tanh>(x, y); },
+        [](double v) { return std::tanh(v); });
   }
   // Backward: dz = da * f'(z) from a = f(z).
   const auto a = data<T, N>(N + 1, 1.0);
   const auto da = data<T, N>(N + 2, 3.0);
   std::array<T, N> out{}, out_scalar{};
-  k::simd::sigmoid_backward<N>(a.data(), da.data(), out.data());
-  k::scalar::sigmoid_backward<N>(a.data(), da.data(), out_scalar.data());
+  k::simd::activate_backward<N, activation::sigmoid>(a.data(), da.data(), out.data());
+  k::scalar::activate_backward<N, activation::sigmoid>(a.data(), da.data(), out_scalar.data());
   for (std::size_t i = 0; i < N; ++i) {
     const double e = double(da[i]) * double(a[i]) * (1 - double(a[i]));
     REQUIRE(out[i] == Approx(e).margin(tolerance<T>()));
     REQUIRE(out_scalar[i] == Approx(e).margin(tolerance<T>()));
   }
-  k::simd::tanh_backward<N>(a.data(), da.data(), out.data());
+  k::simd::activate_backward<N, activation::tanh>(a.data(), da.data(), out.data());
   for (std::size_t i = 0; i < N; ++i)
     REQUIRE(out[i] ==
             Approx(double(da[i]) * (1 - double(a[i]) * double(a[i]))).margin(tolerance<T>()));
-  k::simd::relu_backward<N>(a.data(), da.data(), out.data());
+  k::simd::activate_backward<N, activation::relu>(a.data(), da.data(), out.data());
   for (std::size_t i = 0; i < N; ++i) REQUIRE(out[i] == (a[i] > 0 ? da[i] : T(0)));
 }
 
@@ -171,8 +175,8 @@ TEST_CASE("Kernels never touch memory past the end of their arrays", "[kernels]"
   } g{};
   for (float& v : g.x) v = -1.0f;
   for (float& v : g.guard) v = 42.0f;
-  k::simd::relu<17>(g.x, g.x);
-  k::simd::sigmoid<17>(g.x, g.x);
+  k::simd::activate<17, activation::relu>(g.x, g.x);
+  k::simd::activate<17, activation::sigmoid>(g.x, g.x);
   for (const float v : g.guard) REQUIRE(v == 42.0f);
 }
 
@@ -184,8 +188,8 @@ void check_fast_tanh() {
   constexpr std::size_t n = 1 << 14;
   static std::array<T, n> x, simd_y, scalar_y;
   for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<T>(-12.0 + 24.0 * double(i) / (n - 1));
-  k::simd::fast_tanh<n>(x.data(), simd_y.data());
-  k::scalar::fast_tanh<n>(x.data(), scalar_y.data());
+  k::simd::activate<n, activation::fast_tanh>(x.data(), simd_y.data());
+  k::scalar::activate<n, activation::fast_tanh>(x.data(), scalar_y.data());
   for (std::size_t i = 0; i < n; ++i) {
     const double r = std::tanh(static_cast<double>(x[i]));
     const double bound = std::is_same_v<T, float>
@@ -197,7 +201,7 @@ void check_fast_tanh() {
     REQUIRE(std::fabs(simd_y[i]) <= T(1));
   }
   T zero[1] = {T(0)}, out[1] = {T(1)};
-  k::simd::fast_tanh<1>(zero, out);
+  k::simd::activate<1, activation::fast_tanh>(zero, out);
   REQUIRE(out[0] == T(0));
 }
 

@@ -121,32 +121,6 @@ constexpr T tanh(T x) {
   return std::tanh(x);
 }
 
-/// FastTanh's rational approximation tanh(x) ~ x P(x^2) / Q(x^2) for |x| <= 9 (and +-R(9) beyond):
-/// fitted for ctnn by Lawson-weighted least squares on [0, 9], relative error 6.6e-9 before
-/// rounding; in float 4.9 ulp at most (2.9e-7 absolute, as Eigen's float tanh), against about 2.6
-/// ulp for the default Tanh, at less than half its cost. It is a float approximation: in double
-/// its error is 4e-8 (the clamp at 9). P has 7 coefficients, Q 4 (q0 = 1).
-inline constexpr double fast_tanh_p[] = {9.99999993444011007e-01,  1.30840125430918849e-01,
-                                         3.10395834100466563e-03,  1.11543149222180411e-05,
-                                         -2.02251686925775513e-08, 5.27788065994197561e-11,
-                                         -8.48844570402412837e-14};
-inline constexpr double fast_tanh_q[] = {1.0, 4.64173396710971287e-01, 2.44951885068924059e-02,
-                                         2.54614737385359285e-04};
-inline constexpr double fast_tanh_limit = 9.0;
-
-template <class T>
-constexpr T fast_tanh(T x) {
-  const T c = static_cast<T>(fast_tanh_limit);
-  x = x < -c ? -c : (x > c ? c : x);  // NaN passes through
-  const T t = x * x;
-  T p = static_cast<T>(fast_tanh_p[6]);
-  for (int k = 5; k >= 0; --k) p = p * t + static_cast<T>(fast_tanh_p[k]);
-  T q = static_cast<T>(fast_tanh_q[3]);
-  for (int k = 2; k >= 0; --k) q = q * t + static_cast<T>(fast_tanh_q[k]);
-  const T y = x * p / q;
-  return y > T(1) ? T(1) : (y < T(-1) ? T(-1) : y);  // R(9) is 1 + 1e-7
-}
-
 /// Logistic sigmoid without overflow: e^(-|x|) is in (0, 1] for every x.
 template <class T>
 constexpr T sigmoid(T x) {

@@ -37,16 +37,31 @@ constexpr void gemm(const T* a, const T* b, const T* bias, T* c) {
   else
     simd::gemm<M, K, N>(a, b, bias, c);
 }
-/// c = f(a b + 1 bias) in one pass: the SIMD path applies Activation::simd_epilogue in registers
-/// before the store; the scalar path runs Activation::forward over c afterwards.
-template <std::size_t M, std::size_t K, std::size_t N, class Activation, class T>
+/// c = F(a b + 1 bias) in one pass, F an element-wise activation: the SIMD path applies F's
+/// vector form in registers before the store; the scalar path runs F over c afterwards.
+template <std::size_t M, std::size_t K, std::size_t N, class F, class T>
 constexpr void gemm_activated(const T* a, const T* b, const T* bias, T* c) {
   if (use_scalar_kernels()) {
     scalar::gemm<M, K, N>(a, b, bias, c);
-    Activation::template forward<M, N>(c, c);
+    scalar::activate<M * N, F>(c, c);
   } else {
-    simd::gemm<M, K, N, typename Activation::simd_epilogue>(a, b, bias, c);
+    simd::gemm<M, K, N, simd::apply<F>>(a, b, bias, c);
   }
+}
+/// a = F(z) and its backward, F an element-wise activation (layers/activations.hpp).
+template <std::size_t N, class F, class T>
+constexpr void activate(const T* z, T* a) {
+  if (use_scalar_kernels())
+    scalar::activate<N, F>(z, a);
+  else
+    simd::activate<N, F>(z, a);
+}
+template <std::size_t N, class F, class T>
+constexpr void activate_backward(const T* a, const T* da, T* dz) {
+  if (use_scalar_kernels())
+    scalar::activate_backward<N, F>(a, da, dz);
+  else
+    simd::activate_backward<N, F>(a, da, dz);
 }
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm_tn(const T* a, const T* g, T* c) {
@@ -105,13 +120,6 @@ CTNN_ELEMENTWISE(sub)
 CTNN_ELEMENTWISE(mul)
 CTNN_ELEMENTWISE(scale)
 CTNN_ELEMENTWISE(axpy)
-CTNN_ELEMENTWISE(relu)
-CTNN_ELEMENTWISE(sigmoid)
-CTNN_ELEMENTWISE(tanh)
-CTNN_ELEMENTWISE(fast_tanh)
-CTNN_ELEMENTWISE(relu_backward)
-CTNN_ELEMENTWISE(sigmoid_backward)
-CTNN_ELEMENTWISE(tanh_backward)
 CTNN_ELEMENTWISE(sgd)
 CTNN_ELEMENTWISE(momentum)
 CTNN_ELEMENTWISE(rmsprop)

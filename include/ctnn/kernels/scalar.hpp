@@ -94,22 +94,15 @@ constexpr void add_row(const T* row, T* m) {
     for (std::size_t j = 0; j < N; ++j) m[i * N + j] += row[j];
 }
 
-template <std::size_t N, class T>
-constexpr void relu(const T* z, T* a) {
-  for (std::size_t i = 0; i < N; ++i) a[i] = z[i] > T(0) ? z[i] : T(0);
+/// a = F(z) over N elements, F an element-wise activation (its scalar form).
+template <std::size_t N, class F, class T>
+constexpr void activate(const T* z, T* a) {
+  for (std::size_t i = 0; i < N; ++i) a[i] = F::value(z[i]);
 }
-template <std::size_t N, class T>
-constexpr void sigmoid(const T* z, T* a) {
-  for (std::size_t i = 0; i < N; ++i) a[i] = detail::sigmoid(z[i]);
-}
-template <std::size_t N, class T>
-constexpr void tanh(const T* z, T* a) {
-  for (std::size_t i = 0; i < N; ++i) a[i] = detail::tanh(z[i]);
-}
-
-template <std::size_t N, class T>
-constexpr void fast_tanh(const T* z, T* a) {
-  for (std::size_t i = 0; i < N; ++i) a[i] = detail::fast_tanh(z[i]);
+/// dz = F's gradient from a = F(z) and da = dC/da, over N elements.
+template <std::size_t N, class F, class T>
+constexpr void activate_backward(const T* a, const T* da, T* dz) {
+  for (std::size_t i = 0; i < N; ++i) dz[i] = F::gradient(a[i], da[i]);
 }
 
 /// Row-wise softmax of z (M, N), stable: the row maximum is subtracted before exp.
@@ -130,20 +123,6 @@ constexpr void softmax_rows(const T* z, T* s) {
   }
 }
 
-// Backward of each activation, from its output a and the upstream gradient da: dz = da (.) f'.
-template <std::size_t N, class T>
-constexpr void relu_backward(const T* a, const T* da, T* dz) {
-  // a > 0 exactly when z > 0; f'(0) = 0 as in PyTorch.
-  for (std::size_t i = 0; i < N; ++i) dz[i] = a[i] > T(0) ? da[i] : T(0);
-}
-template <std::size_t N, class T>
-constexpr void sigmoid_backward(const T* a, const T* da, T* dz) {
-  for (std::size_t i = 0; i < N; ++i) dz[i] = da[i] * a[i] * (T(1) - a[i]);
-}
-template <std::size_t N, class T>
-constexpr void tanh_backward(const T* a, const T* da, T* dz) {
-  for (std::size_t i = 0; i < N; ++i) dz[i] = da[i] * (T(1) - a[i] * a[i]);
-}
 /// Softmax Jacobian-vector product per row: dz = s (.) (da - (da . s)).
 template <std::size_t M, std::size_t N, class T>
 constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {

@@ -6,7 +6,8 @@
 /// bound is a constant; an element-wise tail shorter than a vector goes through a zero-padded
 /// stack buffer, a product's column tail through scalar code: never a read past the end of a
 /// matrix, on any target. Accuracy: sums are accumulated in T in another order than the scalar
-/// path (tested against a double reference); exp and tanh are Highway's (<= 1 and <= 4 ulp).
+/// path (tested against a double reference); exp is Highway's (<= 1 ulp); the activations' own
+/// accuracy is stated with each (layers/activations.hpp).
 /// Fixed-width targets only (x86, NEON): vectors are kept in arrays.
 #pragma once
 
@@ -98,69 +99,17 @@ struct store_as_is {
     return x;
   }
 };
-struct relu_op {
+/// A product's epilogue that applies the element-wise activation F (layers/activations.hpp): its
+/// vector form in registers, its scalar form on scalar column tails.
+template <class F>
+struct apply {
   template <class D, class V>
   HWY_INLINE V operator()(D d, V v) const {
-    return hn::Max(v, hn::Zero(d));
+    return F::vector(d, v);
   }
   template <class T>
   HWY_INLINE T operator()(T x) const {
-    return x > T(0) ? x : T(0);
-  }
-};
-template <class D, class V>
-HWY_INLINE V sigmoid_vec(D d, V z) {
-  // e^(-|z|) is in (0, 1]: no overflow for any z, then pick the form that is exact for z's sign.
-  const V e = hn::Exp(d, hn::Neg(hn::Abs(z)));
-  const V one = hn::Set(d, 1);
-  const V inv = hn::Div(one, hn::Add(one, e));
-  return hn::IfThenElse(hn::Ge(z, hn::Zero(d)), inv, hn::Mul(e, inv));
-}
-struct sigmoid_op {
-  template <class D, class V>
-  HWY_INLINE V operator()(D d, V v) const {
-    return sigmoid_vec(d, v);
-  }
-  template <class T>
-  HWY_INLINE T operator()(T x) const {
-    return ctnn::detail::sigmoid(x);
-  }
-};
-struct tanh_op {
-  template <class D, class V>
-  HWY_INLINE V operator()(D d, V v) const {
-    return hn::Tanh(d, v);
-  }
-  template <class T>
-  HWY_INLINE T operator()(T x) const {
-    return ctnn::detail::tanh(x);
-  }
-};
-
-/// FastTanh (detail::fast_tanh): clamp, two polynomials in x^2 by FMA, one division.
-template <class D, class V>
-HWY_INLINE V fast_tanh_vec(D d, V x) {
-  using T = hn::TFromD<D>;
-  const V c = hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_limit));
-  x = hn::Min(hn::Max(x, hn::Neg(c)), c);
-  const V t = hn::Mul(x, x);
-  V p = hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_p[6]));
-  for (int k = 5; k >= 0; --k)
-    p = hn::MulAdd(p, t, hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_p[k])));
-  V q = hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_q[3]));
-  for (int k = 2; k >= 0; --k)
-    q = hn::MulAdd(q, t, hn::Set(d, static_cast<T>(ctnn::detail::fast_tanh_q[k])));
-  const V one = hn::Set(d, T(1));
-  return hn::Min(hn::Max(hn::Div(hn::Mul(x, p), q), hn::Neg(one)), one);  // R(9) is 1 + 1e-7
-}
-struct fast_tanh_op {
-  template <class D, class V>
-  HWY_INLINE V operator()(D d, V v) const {
-    return fast_tanh_vec(d, v);
-  }
-  template <class T>
-  HWY_INLINE T operator()(T x) const {
-    return ctnn::detail::fast_tanh(x);
+    return F::value(x);
   }
 };
 
@@ -340,8 +289,8 @@ HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
 }
 
 /// c (M, N) = f(a (M, K) * b (K, N) + 1 bias): `bias` (1, N) added to every row when not null,
-/// then f (an Epilogue, e.g. relu_op) applied in registers before the store. a, b, bias and c are
-/// whole ctnn matrices (the batch-1 paths use their padding).
+/// then f (an Epilogue, e.g. apply<activation::relu>) applied in registers before the store. a, b,
+/// bias and c are whole ctnn matrices (the batch-1 paths use their padding).
 template <std::size_t M, std::size_t K, std::size_t N, class Epilogue = store_as_is, class T>
 HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
   if constexpr (M == 1 && N == 1) {
@@ -500,22 +449,15 @@ HWY_INLINE void add_row(const T* row, T* m) {
 
 // ---------------------------------------------------------------- activations
 
-template <std::size_t N, class T>
-HWY_INLINE void relu(const T* z, T* a) {
-  map<N>([](auto d, auto v) { return hn::Max(v, hn::Zero(d)); }, z, a);
+/// a = F(z) over N elements, F an element-wise activation (its vector form).
+template <std::size_t N, class F, class T>
+HWY_INLINE void activate(const T* z, T* a) {
+  map<N>([](auto d, auto v) { return F::vector(d, v); }, z, a);
 }
-template <std::size_t N, class T>
-HWY_INLINE void sigmoid(const T* z, T* a) {
-  map<N>([](auto d, auto v) { return sigmoid_vec(d, v); }, z, a);
-}
-template <std::size_t N, class T>
-HWY_INLINE void tanh(const T* z, T* a) {
-  map<N>([](auto d, auto v) { return hn::Tanh(d, v); }, z, a);
-}
-
-template <std::size_t N, class T>
-HWY_INLINE void fast_tanh(const T* z, T* a) {
-  map<N>([](auto d, auto v) { return fast_tanh_vec(d, v); }, z, a);
+/// dz = F's gradient from a = F(z) and da = dC/da, over N elements.
+template <std::size_t N, class F, class T>
+HWY_INLINE void activate_backward(const T* a, const T* da, T* dz) {
+  map<N>([](auto d, auto av, auto g) { return F::vector_gradient(d, av, g); }, a, da, dz);
 }
 
 template <std::size_t N, class T>
@@ -544,22 +486,6 @@ HWY_INLINE void softmax_rows(const T* z, T* s) {
   }
 }
 
-template <std::size_t N, class T>
-HWY_INLINE void relu_backward(const T* a, const T* da, T* dz) {
-  map<N>([](auto d, auto av, auto g) { return hn::IfThenElseZero(hn::Gt(av, hn::Zero(d)), g); }, a,
-         da, dz);
-}
-template <std::size_t N, class T>
-HWY_INLINE void sigmoid_backward(const T* a, const T* da, T* dz) {
-  map<N>(
-      [](auto d, auto av, auto g) { return hn::Mul(g, hn::Mul(av, hn::Sub(hn::Set(d, 1), av))); },
-      a, da, dz);
-}
-template <std::size_t N, class T>
-HWY_INLINE void tanh_backward(const T* a, const T* da, T* dz) {
-  map<N>([](auto d, auto av, auto g) { return hn::Mul(g, hn::NegMulAdd(av, av, hn::Set(d, 1))); },
-         a, da, dz);
-}
 /// Per row: dz = s (.) (da - (da . s)).
 template <std::size_t M, std::size_t N, class T>
 HWY_INLINE void softmax_backward_rows(const T* s, const T* da, T* dz) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <concepts>
 #include <cstddef>
 #include <string_view>
 #include <tuple>
@@ -50,11 +51,11 @@ struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
     multiply_add_row(a, this->weights, this->bias, z);
   }
 
-  /// True when inference may run this layer and Next (an element-wise activation with a SIMD
-  /// epilogue) as one product that applies the activation in registers: Z is never stored.
+  /// True when inference may run this layer and Next (an element-wise activation) as one product
+  /// that applies the activation in registers: Z is never stored.
   template <class Next>
-  static constexpr bool fuses_with = requires {
-    typename Next::function::simd_epilogue;
+  static constexpr bool fuses_with = requires(T z) {
+    { Next::function::value(z) } -> std::same_as<T>;
   };
 
   /// A = f(A_in W + 1 b) in one pass, f being the activation of layer Next (fuses_with<Next>).

@@ -11,10 +11,17 @@
 #include "ctnn/kernels/simd.hpp"
 
 namespace ctnn::kernels {
+// The choosers differ with CTNN_FORCE_SCALAR, so each mode has its own inline namespace: a
+// translation unit built with it and one built without call different functions, not one
+// function with two bodies.
+#if defined(CTNN_FORCE_SCALAR)
+inline namespace forced_scalar {
+#else
+inline namespace scalar_in_constant_expressions {
+#endif
 
 /// True where the scalar kernels run: in constant expressions, and everywhere in a program built
-/// with CTNN_FORCE_SCALAR (a reference build, or the benchmark's scalar column; every translation
-/// unit of one program must agree on it).
+/// with CTNN_FORCE_SCALAR (a reference build, or the benchmark's scalar column).
 constexpr bool use_scalar_kernels() {
 #if defined(CTNN_FORCE_SCALAR)
   return true;
@@ -125,5 +132,7 @@ CTNN_ELEMENTWISE(momentum)
 CTNN_ELEMENTWISE(rmsprop)
 CTNN_ELEMENTWISE(adam)
 #undef CTNN_ELEMENTWISE
+
+}  // inline namespace
 
 }  // namespace ctnn::kernels

@@ -43,7 +43,7 @@ constexpr bool all_finite(const T* x) {
 }  // namespace ctnn::kernels
 
 HWY_BEFORE_NAMESPACE();
-namespace ctnn::kernels::simd {
+namespace ctnn::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 template <std::size_t N, class T>
@@ -77,7 +77,7 @@ HWY_INLINE bool all_finite(const T* HWY_RESTRICT x) {
   }
   return scalar::all_finite<N - whole>(x + whole);
 }
-}  // namespace ctnn::kernels::simd
+}  // namespace ctnn::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
 namespace ctnn::kernels {

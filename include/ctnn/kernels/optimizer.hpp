@@ -51,7 +51,7 @@ constexpr void adam(T step_size, T beta1, T one_minus_beta1, T beta2, T one_minu
 }  // namespace ctnn::kernels
 
 HWY_BEFORE_NAMESPACE();
-namespace ctnn::kernels::simd {
+namespace ctnn::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 /// Calls body(d, i) for every whole vector, then once per leftover element with a one-lane tag.
@@ -110,5 +110,5 @@ HWY_INLINE void adam(T step_size, T beta1, T one_minus_beta1, T beta2, T one_min
     hn::StoreU(hn::Sub(hn::LoadU(d, p + i), step), d, p + i);
   });
 }
-}  // namespace ctnn::kernels::simd
+}  // namespace ctnn::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();

@@ -1,5 +1,6 @@
 /// @file kernels/simd.hpp
-/// Highway kernels, compiled for the static target chosen by the compiler flags.
+/// Highway kernels, compiled for the static target chosen by the compiler flags, in Highway's
+/// per-target namespace (reached as kernels::simd).
 ///
 /// Same signatures and layouts as kernels/scalar.hpp: every matrix is row-major, element [i, j]
 /// of an (R, C)-shaped array at index i * C + j. Sizes are template parameters, so every loop
@@ -22,7 +23,7 @@
 #include "ctnn/detail/math.hpp"
 
 HWY_BEFORE_NAMESPACE();
-namespace ctnn::kernels::simd {
+namespace ctnn::kernels::HWY_NAMESPACE {
 
 namespace hn = hwy::HWY_NAMESPACE;
 
@@ -497,5 +498,12 @@ HWY_INLINE void softmax_backward_rows(const T* s, const T* da, T* dz) {
   }
 }
 
-}  // namespace ctnn::kernels::simd
+}  // namespace ctnn::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
+
+namespace ctnn::kernels {
+/// The SIMD kernels of the target this translation unit is compiled for. They live in Highway's
+/// per-target namespace (ctnn::kernels::N_AVX3_ZEN4, N_AVX2, N_SCALAR, ...), so kernels compiled
+/// with different flags are different functions, never one symbol with two bodies.
+namespace simd = HWY_NAMESPACE;
+}  // namespace ctnn::kernels

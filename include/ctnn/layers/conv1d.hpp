@@ -15,10 +15,8 @@
 /// dU = G W^T are the dense layer's products; dX sums dU back onto the frames each row read.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <string_view>
-#include <tuple>
 
 #include "ctnn/detail/math.hpp"
 #include "ctnn/kernels/dispatch.hpp"
@@ -29,18 +27,9 @@
 
 namespace ctnn {
 
-/// The parameters of a convolution: W (Kernel*C, Filters) and b (1, Filters); L2 applies to W.
+/// The parameters of a convolution: W (Kernel*C, Filters) and b (1, Filters).
 template <class T, std::size_t C, std::size_t Filters, std::size_t Kernel>
-struct Conv1DParameters {
-  static constexpr std::array<std::string_view, 2> names{"weight", "bias"};
-  static constexpr std::array<bool, 2> decayed{true, false};
-
-  Matrix<T, Kernel * C, Filters> weights;
-  Matrix<T, 1, Filters> bias;
-
-  constexpr auto tensors() { return std::tie(weights, bias); }
-  constexpr auto tensors() const { return std::tie(weights, bias); }
-};
+using Conv1DParameters = WeightAndBias<T, Kernel * C, Filters>;
 
 /// The bound causal convolution over Time frames of C channels.
 template <class T, std::size_t Time, std::size_t C, std::size_t Filters, std::size_t Kernel>

@@ -4,11 +4,9 @@
 /// (In, Out) (column j holds the weights of unit j) and b of shape (1, Out).
 #pragma once
 
-#include <array>
 #include <concepts>
 #include <cstddef>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 
 #include "ctnn/detail/math.hpp"
@@ -21,18 +19,9 @@
 
 namespace ctnn {
 
-/// The parameters of a dense layer: W (In, Out) and b (1, Out); L2 applies to W only.
+/// The parameters of a dense layer: W (In, Out) and b (1, Out).
 template <class T, std::size_t In, std::size_t Out>
-struct DenseParameters {
-  static constexpr std::array<std::string_view, 2> names{"weight", "bias"};
-  static constexpr std::array<bool, 2> decayed{true, false};
-
-  Matrix<T, In, Out> weights;
-  Matrix<T, 1, Out> bias;
-
-  constexpr auto tensors() { return std::tie(weights, bias); }
-  constexpr auto tensors() const { return std::tie(weights, bias); }
-};
+using DenseParameters = WeightAndBias<T, In, Out>;
 
 /// The bound dense layer.
 template <class T, std::size_t In, std::size_t Out>

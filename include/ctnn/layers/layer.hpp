@@ -36,6 +36,20 @@ struct NoParameters {
   constexpr std::tuple<> tensors() const { return {}; }
 };
 
+/// The parameter set of an affine map: W of shape (Inputs, Outputs) and b of shape (1, Outputs),
+/// named "weight" and "bias"; L2 applies to W only. Dense and Conv1D layers hold one.
+template <class T, std::size_t Inputs, std::size_t Outputs>
+struct WeightAndBias {
+  static constexpr std::array<std::string_view, 2> names{"weight", "bias"};
+  static constexpr std::array<bool, 2> decayed{true, false};
+
+  Matrix<T, Inputs, Outputs> weights;
+  Matrix<T, 1, Outputs> bias;
+
+  constexpr auto tensors() { return std::tie(weights, bias); }
+  constexpr auto tensors() const { return std::tie(weights, bias); }
+};
+
 /// Base of a layer whose parameters are the set P (a struct of matrices with `tensors()`, `names`
 /// and `decayed`): the layer IS-A P, so `layer.weights` reads a tensor, and `parameters()` gives
 /// the set alone (what Gradients<Net> and optimizer state hold, one P per layer).

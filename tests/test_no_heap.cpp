@@ -2,12 +2,16 @@
 // proven with a counter that replaces every global allocation function.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <memory>
 #include <vector>
 
 #include "allocation_counter.hpp"
 #include "ctnn/expression.hpp"
+#include "ctnn/io/safetensors.hpp"
+#include "ctnn/layers/conv1d.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 
@@ -147,4 +151,27 @@ TEST_CASE("The scalar expression graph allocates nothing", "[no-heap]") {
   }
   CHECK(n == 0);
   CHECK(sink != 0);
+}
+
+TEST_CASE("Saving and loading weights allocate nothing", "[no-heap]") {
+  using Net = Network<Input<8, 2>, Conv1D<3, 2>, ReLU, Flatten, Dense<4>, Softmax>;
+  static Net source{Seed{1}}, target{Seed{2}};
+  static std::byte file[saved_size<Net>];
+  static std::byte truncated[saved_size<Net> - 3];
+  bool saved = false;
+  LoadResult loaded, refused;
+  std::size_t count = 0;
+  {
+    alloc::Scope scope;
+    saved = save(source, file);
+    loaded = load(target, file);
+    std::copy(file, file + sizeof truncated, truncated);
+    refused = load(target, truncated);
+    count = alloc::count();
+  }
+  CHECK(saved);
+  CHECK(loaded.ok());
+  CHECK(refused.status == LoadStatus::buffer_not_covered);
+  CHECK(target == source);
+  CHECK(count == 0);
 }

@@ -15,6 +15,7 @@
 /// dU = G W^T are the dense layer's products; dX sums dU back onto the frames each row read.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -39,6 +40,18 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   using output_shape = Sequence<Time, Filters>;
   using parameters_type = Conv1DParameters<T, C, Filters, Kernel>;
   static constexpr std::string_view kind = "Conv1D";
+  /// Spelled in an architecture string as Conv1D<Filters, Kernel>.
+  static constexpr std::array<std::size_t, 2> architecture_arguments{Filters, Kernel};
+  /// In weight files as PyTorch's nn.Conv1d: weight (Filters, C, Kernel), tap Kernel-1 the
+  /// current frame (torch's cross-correlation with Kernel-1 frames of left padding); bias
+  /// (Filters).
+  template <std::size_t J>
+  static constexpr TensorLayout file_layout() {
+    if constexpr (J == 0)
+      return {3, {Filters, C, Kernel}, {1, Filters, C * Filters}};
+    else
+      return {1, {Filters, 0, 0}, {1, 0, 0}};
+  }
   static constexpr std::size_t input_size = Time * C;
   static constexpr std::size_t output_size = Time * Filters;
   static constexpr std::size_t taps = Kernel * C;  // one row of the unfolded input

@@ -4,6 +4,7 @@
 /// (In, Out) (column j holds the weights of unit j) and b of shape (1, Out).
 #pragma once
 
+#include <array>
 #include <concepts>
 #include <cstddef>
 #include <string_view>
@@ -30,6 +31,16 @@ struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
   using input_shape = Features<In>;
   using output_shape = Features<Out>;
   static constexpr std::string_view kind = "Dense";
+  /// Spelled in an architecture string as Dense<Out>.
+  static constexpr std::array<std::size_t, 1> architecture_arguments{Out};
+  /// In weight files as PyTorch's nn.Linear: weight (Out, In), bias (Out).
+  template <std::size_t J>
+  static constexpr TensorLayout file_layout() {
+    if constexpr (J == 0)
+      return {2, {Out, In, 0}, {1, Out, 0}};
+    else
+      return {1, {Out, 0, 0}, {1, 0, 0}};
+  }
   static constexpr std::size_t input_size = In;
   static constexpr std::size_t output_size = Out;
   static constexpr std::size_t parameter_count = In * Out + Out;

@@ -36,6 +36,30 @@ struct NoParameters {
   constexpr std::tuple<> tensors() const { return {}; }
 };
 
+/// How a parameter matrix is laid out in a weight file (PyTorch's layout, io/safetensors.hpp): the
+/// file's shape (rank 1 to 3, row-major) and, per file axis, the step in the matrix's flat
+/// (row-major) storage. A (1, N) matrix defaults to a vector [N], an (R, C) matrix to [R, C].
+struct TensorLayout {
+  std::size_t rank = 0;
+  std::array<std::size_t, 3> dims{};
+  std::array<std::size_t, 3> strides{};
+
+  constexpr std::size_t size() const {
+    std::size_t n = 1;
+    for (std::size_t a = 0; a < rank; ++a) n *= dims[a];
+    return n;
+  }
+  /// The matrix index of the file's element i (row-major over dims).
+  constexpr std::size_t matrix_index(std::size_t i) const {
+    std::size_t at = 0;
+    for (std::size_t a = rank; a-- > 0;) {
+      at += (i % dims[a]) * strides[a];
+      i /= dims[a];
+    }
+    return at;
+  }
+};
+
 /// The parameter set of an affine map: W of shape (Inputs, Outputs) and b of shape (1, Outputs),
 /// named "weight" and "bias"; L2 applies to W only. Dense and Conv1D layers hold one.
 template <class T, std::size_t Inputs, std::size_t Outputs>

@@ -1,0 +1,728 @@
+/// @file io/safetensors.hpp
+/// Weights in and out as safetensors (what PyTorch writes with one call): an 8-byte little-endian
+/// header length N, N bytes of JSON naming each tensor's dtype, shape and byte range, then the
+/// data. Everything about a network's file is known from its type: `ctnn::manifest<Net>` (each
+/// tensor's name, file shape), `ctnn::architecture<Net>` ("Input<2> Dense<16> Tanh Dense<1>"),
+/// `ctnn::saved_size<Net>`.
+///
+/// Names and layouts are PyTorch's for an nn.Sequential built in the same order: the tensors of
+/// layer I are "I-1.weight", "I-1.bias"; Dense weights are stored (Out, In) as nn.Linear's, Conv1D
+/// weights (Filters, Channels, Kernel) as nn.Conv1d's. `save` and `load` take byte spans (flash,
+/// mmap, a buffer): no heap, no exceptions. `load` validates the whole file before it writes one
+/// value: on any rejection the network is untouched and the result says what and where.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <span>
+#include <string_view>
+#include <utility>
+
+#include "ctnn/detail/json.hpp"
+#include "ctnn/finite.hpp"
+#include "ctnn/layers/layer.hpp"
+#include "ctnn/network.hpp"
+
+namespace ctnn {
+
+/// Element types of a safetensors file that ctnn reads (F16 and BF16 are converted on load).
+enum class DType : std::uint8_t { f16, bf16, f32, f64 };
+
+constexpr std::string_view dtype_name(DType d) {
+  switch (d) {
+    case DType::f16:
+      return "F16";
+    case DType::bf16:
+      return "BF16";
+    case DType::f32:
+      return "F32";
+    case DType::f64:
+      return "F64";
+  }
+  return "?";
+}
+constexpr std::size_t dtype_bytes(DType d) {
+  return d == DType::f64 ? 8 : d == DType::f32 ? 4 : 2;
+}
+
+/// One tensor of a network's file.
+struct ManifestEntry {
+  std::array<char, 48> name_storage{};
+  std::size_t name_size = 0;
+  TensorLayout layout;
+  constexpr std::string_view name() const { return {name_storage.data(), name_size}; }
+};
+
+namespace detail {
+
+/// Counts (out == nullptr) or writes text, in constant expressions too.
+struct text_writer {
+  char* out = nullptr;
+  std::size_t size = 0;
+  constexpr void put(char c) {
+    if (out != nullptr) out[size] = c;
+    ++size;
+  }
+  constexpr void put(std::string_view s) {
+    for (const char c : s) put(c);
+  }
+  constexpr void put_number(std::uint64_t v) {
+    char digits[20] = {};
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    while (n > 0) put(digits[--n]);
+  }
+};
+
+template <class L, std::size_t J>
+constexpr TensorLayout file_layout_of() {
+  if constexpr (requires { L::template file_layout<J>(); }) {
+    return L::template file_layout<J>();
+  } else {
+    using M = std::remove_cvref_t<std::tuple_element_t<
+        J, decltype(std::declval<const typename L::parameters_type&>().tensors())>>;
+    if constexpr (M::rows == 1)
+      return {1, {M::cols, 0, 0}, {1, 0, 0}};
+    else
+      return {2, {M::rows, M::cols, 0}, {M::cols, 1, 0}};
+  }
+}
+
+template <class L>
+constexpr std::size_t tensors_in_layer() {
+  if constexpr (requires { typename L::parameters_type; })
+    return L::parameters_type::names.size();
+  else
+    return 0;
+}
+
+/// Number of parameter tensors in layers 1..I-1.
+template <class Net, std::size_t I>
+constexpr std::size_t tensors_before() {
+  if constexpr (I <= 1)
+    return 0;
+  else
+    return tensors_before<Net, I - 1>() +
+           tensors_in_layer<typename Net::template layer_type<I - 1>>();
+}
+
+template <class Net>
+inline constexpr std::size_t tensor_count = tensors_before<Net, Net::depth + 1>();
+
+// The walks over (layer, tensor) are plain function templates: nested generic lambdas over
+// index packs crash GCC 12 here.
+template <class Net, std::size_t I, std::size_t... J>
+constexpr void describe_layer([[maybe_unused]] ManifestEntry* m, std::index_sequence<J...>) {
+  using L = typename Net::template layer_type<I>;
+  constexpr std::size_t first = tensors_before<Net, I>();
+  (
+      [&] {
+        ManifestEntry& e = m[first + J];
+        text_writer w{e.name_storage.data()};
+        w.put_number(I - 1);  // PyTorch's nn.Sequential index of ctnn's layer I
+        w.put('.');
+        w.put(L::parameters_type::names[J]);
+        e.name_size = w.size;
+        e.layout = file_layout_of<L, J>();
+      }(),
+      ...);
+}
+template <class Net, std::size_t... I>
+constexpr void describe_layers(ManifestEntry* m, std::index_sequence<I...>) {
+  (describe_layer<Net, I + 1>(
+       m, std::make_index_sequence<tensors_in_layer<typename Net::template layer_type<I + 1>>()>{}),
+   ...);
+}
+template <class Net>
+constexpr auto build_manifest() {
+  std::array<ManifestEntry, tensor_count<Net>> m{};
+  describe_layers<Net>(m.data(), std::make_index_sequence<Net::depth>{});
+  return m;
+}
+
+template <class L>
+constexpr void write_layer_name(text_writer& w) {
+  w.put(L::kind);
+  if constexpr (requires { L::architecture_arguments; }) {
+    w.put('<');
+    for (std::size_t k = 0; k < L::architecture_arguments.size(); ++k) {
+      if (k != 0) w.put(", ");
+      w.put_number(L::architecture_arguments[k]);
+    }
+    w.put('>');
+  }
+}
+
+template <class Net>
+constexpr void write_architecture(text_writer& w) {
+  using In = typename Net::template shape_type<0>;
+  w.put("Input<");
+  if constexpr (is_sequence_v<In>) {
+    w.put_number(In::time);
+    w.put(", ");
+    w.put_number(In::channels);
+  } else {
+    w.put_number(In::size);
+  }
+  w.put('>');
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((w.put(' '), write_layer_name<typename Net::template layer_type<I + 1>>(w)), ...);
+  }
+  (std::make_index_sequence<Net::depth>{});
+}
+
+template <class Net>
+constexpr std::size_t architecture_length() {
+  text_writer w;
+  write_architecture<Net>(w);
+  return w.size;
+}
+template <class Net>
+inline constexpr auto architecture_text = [] {
+  std::array<char, architecture_length<Net>()> a{};
+  text_writer w{a.data()};
+  write_architecture<Net>(w);
+  return a;
+}();
+
+template <class Net>
+inline constexpr DType file_dtype_of =
+    std::is_same_v<typename Net::value_type, double> ? DType::f64 : DType::f32;
+
+/// The header's JSON (without padding): metadata first, then the tensors in manifest order.
+template <class Net>
+constexpr void write_header(text_writer& w, const std::array<ManifestEntry, tensor_count<Net>>& m) {
+  w.put("{\"__metadata__\":{\"ctnn.architecture\":\"");
+  write_architecture<Net>(w);
+  w.put("\",\"format\":\"pt\"}");
+  std::uint64_t offset = 0;
+  for (const ManifestEntry& e : m) {
+    w.put(",\"");
+    w.put(e.name());
+    w.put("\":{\"dtype\":\"");
+    w.put(dtype_name(file_dtype_of<Net>));
+    w.put("\",\"shape\":[");
+    for (std::size_t a = 0; a < e.layout.rank; ++a) {
+      if (a != 0) w.put(',');
+      w.put_number(e.layout.dims[a]);
+    }
+    w.put("],\"data_offsets\":[");
+    w.put_number(offset);
+    w.put(',');
+    offset += e.layout.size() * dtype_bytes(file_dtype_of<Net>);
+    w.put_number(offset);
+    w.put("]}");
+  }
+  w.put('}');
+}
+
+template <class Net>
+constexpr std::size_t padded_header_length(const std::array<ManifestEntry, tensor_count<Net>>& m) {
+  text_writer w;
+  write_header<Net>(w, m);
+  return (w.size + 7) / 8 * 8;  // the data starts 8-byte aligned, as PyTorch's writer pads
+}
+
+}  // namespace detail
+
+/// Every parameter tensor of Net's weight file, in file order: name and file layout.
+template <class Net>
+inline constexpr auto manifest = detail::build_manifest<Net>();
+
+/// Net spelled canonically from its type, e.g. "Input<2> Dense<16> Tanh Dense<1>".
+template <class Net>
+inline constexpr std::string_view architecture{detail::architecture_text<Net>.data(),
+                                               detail::architecture_text<Net>.size()};
+
+/// FNV-1a (64 bits) of architecture<Net>.
+template <class Net>
+inline constexpr std::uint64_t architecture_hash = [] {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : architecture<Net>) h = (h ^ std::uint8_t(c)) * 0x100000001b3ULL;
+  return h;
+}();
+
+namespace detail {
+template <class Net>
+inline constexpr std::size_t header_length = padded_header_length<Net>(manifest<Net>);
+template <class Net>
+inline constexpr auto header_text = [] {
+  std::array<char, header_length<Net>> a{};
+  text_writer w{a.data()};
+  write_header<Net>(w, manifest<Net>);
+  while (w.size < a.size()) w.put(' ');
+  return a;
+}();
+template <class Net>
+inline constexpr std::size_t data_bytes = Net::parameter_count* dtype_bytes(file_dtype_of<Net>);
+}  // namespace detail
+
+/// Bytes of Net's safetensors file as save writes it.
+template <class Net>
+inline constexpr std::size_t saved_size = 8 + detail::header_length<Net> + detail::data_bytes<Net>;
+
+namespace detail {
+
+template <class T>
+void store_little_endian(std::byte* out, T value) {
+  using U = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
+  const U bits = std::bit_cast<U>(value);
+  for (std::size_t k = 0; k < sizeof(T); ++k) out[k] = std::byte((bits >> (8 * k)) & 0xFF);
+}
+
+inline std::uint64_t load_little_endian(const std::byte* in, std::size_t bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t k = 0; k < bytes; ++k) v |= std::uint64_t(in[k]) << (8 * k);
+  return v;
+}
+
+/// IEEE half to float, exactly (every half is a float).
+inline float half_to_float(std::uint16_t h) {
+  const std::uint32_t sign = std::uint32_t(h & 0x8000) << 16;
+  std::uint32_t exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+  if (exponent == 0x1F) return std::bit_cast<float>(sign | 0x7F800000u | (mantissa << 13));
+  if (exponent == 0) {
+    if (mantissa == 0) return std::bit_cast<float>(sign);
+    exponent = 127 - 15 + 1;  // subnormal half: normalize
+    while ((mantissa & 0x400) == 0) {
+      mantissa <<= 1;
+      --exponent;
+    }
+    mantissa &= 0x3FF;
+    return std::bit_cast<float>(sign | (exponent << 23) | (mantissa << 13));
+  }
+  return std::bit_cast<float>(sign | ((exponent + 127 - 15) << 23) | (mantissa << 13));
+}
+
+/// Element i of a tensor of dtype d, as double (exact for every dtype read here).
+inline double decode(const std::byte* data, DType d, std::size_t i) {
+  switch (d) {
+    case DType::f64:
+      return std::bit_cast<double>(load_little_endian(data + 8 * i, 8));
+    case DType::f32:
+      return std::bit_cast<float>(std::uint32_t(load_little_endian(data + 4 * i, 4)));
+    case DType::bf16:
+      return std::bit_cast<float>(std::uint32_t(load_little_endian(data + 2 * i, 2)) << 16);
+    case DType::f16:
+      return half_to_float(std::uint16_t(load_little_endian(data + 2 * i, 2)));
+  }
+  return 0;
+}
+
+template <std::size_t First, class Tensors, class F, std::size_t... J>
+constexpr void visit_layer_tensors(const Tensors& tensors, F& f, std::index_sequence<J...>) {
+  (f(First + J, std::get<J>(tensors)), ...);
+}
+template <std::size_t I, class Net, class F>
+constexpr void visit_manifest_layer(Net& net, F& f) {
+  using Bare = std::remove_const_t<Net>;
+  using L = typename Bare::template layer_type<I>;
+  if constexpr (tensors_in_layer<L>() > 0)
+    visit_layer_tensors<tensors_before<Bare, I>()>(
+        net.template layer<I>().parameters().tensors(), f,
+        std::make_index_sequence<tensors_in_layer<L>()>{});
+}
+template <class Net, class F, std::size_t... I>
+constexpr void visit_manifest(Net& net, F& f, std::index_sequence<I...>) {
+  (visit_manifest_layer<I + 1>(net, f), ...);
+}
+/// Calls f(manifest index, matrix) for every parameter tensor of net, in manifest order.
+template <class Net, class F>
+constexpr void for_each_manifest_tensor(Net& net, F&& f) {
+  visit_manifest(net, f, std::make_index_sequence<std::remove_const_t<Net>::depth>{});
+}
+
+}  // namespace detail
+
+/// Writes net's safetensors file (saved_size<Net> bytes) to the start of out. Returns false, and
+/// writes nothing, when out is smaller.
+template <class Net>
+requires is_network_v<Net>
+[[nodiscard]] bool save(const Net& net, std::span<std::byte> out) {
+  if (out.size() < saved_size<Net>) return false;
+  constexpr std::size_t n = detail::header_length<Net>;
+  detail::store_little_endian(out.data(), std::uint64_t{n});
+  for (std::size_t i = 0; i < n; ++i) out[8 + i] = std::byte(detail::header_text<Net>[i]);
+  std::byte* data = out.data() + 8 + n;
+  detail::for_each_manifest_tensor(net, [&](std::size_t t, const auto& matrix) {
+    const TensorLayout& layout = manifest<Net>[t].layout;
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      detail::store_little_endian(data, matrix[layout.matrix_index(i)]);
+      data += sizeof(typename Net::value_type);
+    }
+  });
+  return true;
+}
+
+/// Why load accepted or rejected a file.
+enum class LoadStatus : std::uint8_t {
+  ok,
+  truncated,              ///< shorter than 8 bytes, or than 8 + its header length
+  header_too_large,       ///< a header length above 100,000,000 bytes (the reference's cap)
+  bad_json,               ///< not strict JSON, or not an object of objects (`offset`: where)
+  bad_tensor_entry,       ///< an entry without exactly dtype, shape and data_offsets
+  duplicate_key,          ///< a name given twice (`tensor`)
+  unsupported_dtype,      ///< a dtype other than F16, BF16, F32, F64 (`tensor`)
+  missing_tensor,         ///< a tensor of the network is not in the file (`tensor`)
+  unknown_tensor,         ///< a tensor the network does not have (`tensor`; see LoadOptions)
+  wrong_shape,            ///< `tensor` has found_shape instead of expected_shape
+  bad_offsets,            ///< byte ranges not contiguous from 0, or bytes != elements x dtype
+  buffer_not_covered,     ///< the data buffer is longer or shorter than the tensors' ranges
+  architecture_mismatch,  ///< metadata "ctnn.architecture" differs from architecture<Net>
+  non_finite_value,       ///< NaN or Inf in `tensor`
+  too_many_tensors,       ///< more entries than the network's tensors + 64
+};
+
+constexpr const char* to_string(LoadStatus s) {
+  switch (s) {
+    case LoadStatus::ok:
+      return "ok";
+    case LoadStatus::truncated:
+      return "the file is truncated";
+    case LoadStatus::header_too_large:
+      return "the header length is above 100,000,000 bytes";
+    case LoadStatus::bad_json:
+      return "the header is not valid JSON of the safetensors form";
+    case LoadStatus::bad_tensor_entry:
+      return "a tensor entry lacks dtype, shape or data_offsets, or has other fields";
+    case LoadStatus::duplicate_key:
+      return "a name appears twice";
+    case LoadStatus::unsupported_dtype:
+      return "a dtype other than F16, BF16, F32 or F64";
+    case LoadStatus::missing_tensor:
+      return "a tensor of the network is missing";
+    case LoadStatus::unknown_tensor:
+      return "the file has a tensor the network does not have";
+    case LoadStatus::wrong_shape:
+      return "a tensor has another shape than the network's";
+    case LoadStatus::bad_offsets:
+      return "data offsets are not contiguous from 0 or do not match the shapes";
+    case LoadStatus::buffer_not_covered:
+      return "the data buffer is not exactly covered by the tensors";
+    case LoadStatus::architecture_mismatch:
+      return "the file was saved from another architecture";
+    case LoadStatus::non_finite_value:
+      return "NaN or Inf in a tensor";
+    case LoadStatus::too_many_tensors:
+      return "too many tensors";
+  }
+  return "unknown";
+}
+
+/// What load did: ok(), or why not, with the tensor and the shapes involved. Self-contained (the
+/// names are copied), so it outlives the file's bytes.
+struct LoadResult {
+  LoadStatus status = LoadStatus::ok;
+  std::size_t expected_rank = 0, found_rank = 0;
+  std::array<std::uint64_t, 4> expected_shape{}, found_shape{};
+  std::size_t offset = 0;  ///< for bad_json: the header byte where reading stopped
+
+  constexpr bool ok() const { return status == LoadStatus::ok; }
+  /// The tensor concerned, as written in the file (JSON escapes not decoded; at most 63 bytes).
+  constexpr std::string_view tensor() const { return {tensor_.data(), tensor_size_}; }
+  /// architecture<Net>, and what the file's "ctnn.architecture" says (at most 191 bytes).
+  constexpr std::string_view expected_architecture() const { return expected_architecture_; }
+  constexpr std::string_view found_architecture() const {
+    return {found_architecture_.data(), found_architecture_size_};
+  }
+
+  constexpr void set_tensor(std::string_view name) { tensor_size_ = copy(name, tensor_); }
+  constexpr void set_found_architecture(std::string_view a) {
+    found_architecture_size_ = copy(a, found_architecture_);
+  }
+  constexpr void set_expected_architecture(std::string_view a) { expected_architecture_ = a; }
+
+ private:
+  template <std::size_t N>
+  static constexpr std::size_t copy(std::string_view from, std::array<char, N>& to) {
+    const std::size_t n = from.size() < N ? from.size() : N;
+    for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
+    return n;
+  }
+  std::array<char, 63> tensor_{};
+  std::size_t tensor_size_ = 0;
+  std::array<char, 191> found_architecture_{};
+  std::size_t found_architecture_size_ = 0;
+  std::string_view expected_architecture_;  // static storage (architecture<Net>)
+};
+
+struct LoadOptions {
+  bool ignore_unknown_tensors = false;  ///< accept (and skip) tensors the network does not have
+};
+
+/// A description for humans, e.g. "wrong_shape: tensor 0.weight has shape [3, 2], the network
+/// expects [16, 2]".
+struct LoadMessage {
+  char text[384] = {};
+  const char* c_str() const { return text; }
+};
+inline LoadMessage to_string(const LoadResult& r) {
+  LoadMessage m;
+  const auto shape = [](char* out, std::size_t cap, std::size_t rank, const auto& dims) {
+    int used = std::snprintf(out, cap, "[");
+    for (std::size_t a = 0; a < rank && used > 0 && std::size_t(used) < cap; ++a)
+      used += std::snprintf(out + used, cap - std::size_t(used), a ? ", %llu" : "%llu",
+                            static_cast<unsigned long long>(dims[a]));
+    if (used > 0 && std::size_t(used) < cap)
+      std::snprintf(out + used, cap - std::size_t(used), "]");
+  };
+  if (r.status == LoadStatus::wrong_shape) {
+    char found[96], expected[96];
+    shape(found, sizeof found, r.found_rank, r.found_shape);
+    shape(expected, sizeof expected, r.expected_rank, r.expected_shape);
+    std::snprintf(m.text, sizeof m.text, "%s: tensor %.*s has shape %s, the network expects %s",
+                  to_string(r.status), int(r.tensor().size()), r.tensor().data(), found, expected);
+  } else if (r.status == LoadStatus::architecture_mismatch) {
+    std::snprintf(m.text, sizeof m.text, "%s: the file is \"%.*s\", the network is \"%.*s\"",
+                  to_string(r.status), int(r.found_architecture().size()),
+                  r.found_architecture().data(), int(r.expected_architecture().size()),
+                  r.expected_architecture().data());
+  } else if (r.status == LoadStatus::bad_json) {
+    std::snprintf(m.text, sizeof m.text, "%s (at header byte %zu)", to_string(r.status), r.offset);
+  } else if (!r.tensor().empty()) {
+    std::snprintf(m.text, sizeof m.text, "%s: %.*s", to_string(r.status), int(r.tensor().size()),
+                  r.tensor().data());
+  } else {
+    std::snprintf(m.text, sizeof m.text, "%s", to_string(r.status));
+  }
+  return m;
+}
+
+namespace detail {
+
+struct file_tensor {
+  std::string_view raw_name;
+  bool escaped = false;
+  DType dtype = DType::f32;
+  std::size_t rank = 0;
+  std::array<std::uint64_t, 4> shape{};
+  std::uint64_t begin = 0, end = 0;
+  std::size_t match = std::size_t(-1);  // manifest index, or none
+};
+
+/// Reads one tensor entry's object: exactly dtype, shape (rank <= 4) and data_offsets.
+inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t) {
+  if (!c.take('{')) return LoadStatus::bad_json;
+  bool seen_dtype = false, seen_shape = false, seen_offsets = false;
+  bool first = true;
+  while (true) {
+    if (c.take('}')) break;
+    if (!first && !c.take(',')) return LoadStatus::bad_json;
+    first = false;
+    std::string_view key;
+    bool escaped;
+    if (!c.string(key, escaped) || !c.take(':')) return LoadStatus::bad_json;
+    if (json_string_equals(key, escaped, "dtype") && !seen_dtype) {
+      seen_dtype = true;
+      std::string_view v;
+      bool e;
+      if (!c.string(v, e)) return LoadStatus::bad_json;
+      if (json_string_equals(v, e, "F32"))
+        t.dtype = DType::f32;
+      else if (json_string_equals(v, e, "F64"))
+        t.dtype = DType::f64;
+      else if (json_string_equals(v, e, "F16"))
+        t.dtype = DType::f16;
+      else if (json_string_equals(v, e, "BF16"))
+        t.dtype = DType::bf16;
+      else
+        return LoadStatus::unsupported_dtype;
+    } else if (json_string_equals(key, escaped, "shape") && !seen_shape) {
+      seen_shape = true;
+      if (!c.take('[')) return LoadStatus::bad_json;
+      if (!c.take(']')) {
+        do {
+          std::uint64_t d;
+          if (!c.integer(d)) return LoadStatus::bad_json;
+          if (t.rank == t.shape.size()) return LoadStatus::bad_tensor_entry;
+          t.shape[t.rank++] = d;
+        } while (c.take(','));
+        if (!c.take(']')) return LoadStatus::bad_json;
+      }
+    } else if (json_string_equals(key, escaped, "data_offsets") && !seen_offsets) {
+      seen_offsets = true;
+      if (!c.take('[') || !c.integer(t.begin) || !c.take(',') || !c.integer(t.end) || !c.take(']'))
+        return LoadStatus::bad_json;
+    } else {
+      return LoadStatus::bad_tensor_entry;  // an unknown or repeated field
+    }
+  }
+  return seen_dtype && seen_shape && seen_offsets ? LoadStatus::ok : LoadStatus::bad_tensor_entry;
+}
+
+}  // namespace detail
+
+/// Reads net's parameters from a safetensors file in `bytes`. Checks everything first (header
+/// length and bounds, strict JSON, every tensor present once with the network's shape, byte
+/// ranges contiguous and covering the buffer exactly, the architecture when the file names one,
+/// every value finite); only then converts and writes. On any rejection net is untouched.
+template <class Net>
+requires is_network_v<Net>
+[[nodiscard]] LoadResult load(Net& net, std::span<const std::byte> bytes,
+                              LoadOptions options = {}) {
+  using detail::file_tensor;
+  constexpr auto& m = manifest<Net>;
+  constexpr std::size_t expected = m.size();
+  constexpr std::size_t capacity = expected + 64;
+  LoadResult r;
+  r.set_expected_architecture(architecture<Net>);
+  const auto fail = [&](LoadStatus s) {
+    r.status = s;
+    return r;
+  };
+  if (bytes.size() < 8) return fail(LoadStatus::truncated);
+  const std::uint64_t n = detail::load_little_endian(bytes.data(), 8);
+  if (n > 100'000'000) return fail(LoadStatus::header_too_large);
+  if (n > bytes.size() - 8) return fail(LoadStatus::truncated);
+  const std::string_view header{reinterpret_cast<const char*>(bytes.data()) + 8, std::size_t(n)};
+  const std::byte* data = bytes.data() + 8 + n;
+  const std::uint64_t data_size = bytes.size() - 8 - n;
+
+  // Parse the header.
+  std::array<file_tensor, capacity> found{};
+  std::size_t count = 0;
+  detail::json_cursor c{header};
+  const auto json_error = [&] {
+    r.offset = c.at;
+    return fail(LoadStatus::bad_json);
+  };
+  if (!c.take('{')) return json_error();
+  bool first = true, seen_metadata = false;
+  while (!c.take('}')) {
+    if (!first && !c.take(',')) return json_error();
+    first = false;
+    std::string_view key;
+    bool escaped;
+    if (!c.string(key, escaped) || !c.take(':')) return json_error();
+    if (detail::json_string_equals(key, escaped, "__metadata__")) {
+      if (seen_metadata) {
+        r.set_tensor(key);
+        return fail(LoadStatus::duplicate_key);
+      }
+      seen_metadata = true;
+      if (!c.take('{')) return json_error();
+      bool first_field = true;
+      while (!c.take('}')) {
+        if (!first_field && !c.take(',')) return json_error();
+        first_field = false;
+        std::string_view k, v;
+        bool ke, ve;
+        if (!c.string(k, ke) || !c.take(':') || !c.string(v, ve)) return json_error();
+        if (detail::json_string_equals(k, ke, "ctnn.architecture")) {
+          r.set_found_architecture(v);
+          if (!detail::json_string_equals(v, ve, architecture<Net>))
+            r.status = LoadStatus::architecture_mismatch;  // reported after the JSON is read
+        }
+      }
+      continue;
+    }
+    if (count == capacity) return fail(LoadStatus::too_many_tensors);
+    file_tensor& t = found[count];
+    t.raw_name = key;
+    t.escaped = escaped;
+    for (std::size_t k = 0; k < count; ++k)
+      if (found[k].raw_name == key) {  // raw equality; escaped duplicates are caught by match
+        r.set_tensor(key);
+        return fail(LoadStatus::duplicate_key);
+      }
+    if (const LoadStatus s = detail::read_tensor_entry(c, t); s != LoadStatus::ok) {
+      r.set_tensor(key);
+      if (s == LoadStatus::bad_json) return json_error();
+      return fail(s);
+    }
+    ++count;
+  }
+  c.skip_space();
+  if (!c.done()) return json_error();  // trailing bytes after the object
+  if (r.status == LoadStatus::architecture_mismatch) return r;
+
+  // Match names, shapes and dtypes.
+  std::array<bool, expected == 0 ? 1 : expected> present{};
+  for (std::size_t k = 0; k < count; ++k) {
+    file_tensor& t = found[k];
+    for (std::size_t e = 0; e < expected; ++e)
+      if (detail::json_string_equals(t.raw_name, t.escaped, m[e].name())) t.match = e;
+    r.set_tensor(t.raw_name);
+    if (t.match == std::size_t(-1)) {
+      if (!options.ignore_unknown_tensors) return fail(LoadStatus::unknown_tensor);
+      continue;
+    }
+    if (present[t.match]) return fail(LoadStatus::duplicate_key);
+    present[t.match] = true;
+    const TensorLayout& want = m[t.match].layout;
+    bool same = t.rank == want.rank;
+    for (std::size_t a = 0; same && a < want.rank; ++a) same = t.shape[a] == want.dims[a];
+    if (!same) {
+      r.expected_rank = want.rank;
+      r.found_rank = t.rank;
+      for (std::size_t a = 0; a < want.rank; ++a) r.expected_shape[a] = want.dims[a];
+      r.found_shape = t.shape;
+      return fail(LoadStatus::wrong_shape);
+    }
+  }
+  for (std::size_t e = 0; e < expected; ++e)
+    if (!present[e]) {
+      r.set_tensor(m[e].name());
+      return fail(LoadStatus::missing_tensor);
+    }
+  r.set_tensor({});
+
+  // Byte ranges: each exactly its elements, together contiguous from 0 to the end of the file.
+  std::array<std::size_t, capacity> order{};
+  for (std::size_t k = 0; k < count; ++k) order[k] = k;
+  for (std::size_t k = 1; k < count; ++k)  // insertion sort by begin (few entries)
+    for (std::size_t j = k; j > 0 && found[order[j]].begin < found[order[j - 1]].begin; --j)
+      std::swap(order[j], order[j - 1]);
+  std::uint64_t covered = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const file_tensor& t = found[order[k]];
+    std::uint64_t elements = 1;
+    for (std::size_t a = 0; a < t.rank; ++a) {
+      if (t.shape[a] != 0 && elements > (std::uint64_t{1} << 53) / t.shape[a]) {
+        r.set_tensor(t.raw_name);
+        return fail(LoadStatus::bad_offsets);
+      }
+      elements *= t.shape[a];
+    }
+    if (t.begin != covered || t.end < t.begin ||
+        t.end - t.begin != elements * dtype_bytes(t.dtype)) {
+      r.set_tensor(t.raw_name);
+      return fail(LoadStatus::bad_offsets);
+    }
+    covered = t.end;
+  }
+  if (covered != data_size) return fail(LoadStatus::buffer_not_covered);
+
+  // Every value finite, before anything is written.
+  for (std::size_t k = 0; k < count; ++k) {
+    const file_tensor& t = found[k];
+    if (t.match == std::size_t(-1)) continue;
+    const std::size_t size = m[t.match].layout.size();
+    for (std::size_t i = 0; i < size; ++i)
+      if (!is_finite(detail::decode(data + t.begin, t.dtype, i))) {
+        r.set_tensor(t.raw_name);
+        return fail(LoadStatus::non_finite_value);
+      }
+  }
+
+  // Write.
+  std::array<const file_tensor*, expected == 0 ? 1 : expected> by_manifest{};
+  for (std::size_t k = 0; k < count; ++k)
+    if (found[k].match != std::size_t(-1)) by_manifest[found[k].match] = &found[k];
+  detail::for_each_manifest_tensor(net, [&](std::size_t e, auto& matrix) {
+    using T = typename std::remove_cvref_t<decltype(matrix)>::value_type;
+    const file_tensor& t = *by_manifest[e];
+    const TensorLayout& layout = m[e].layout;
+    for (std::size_t i = 0; i < layout.size(); ++i)
+      matrix[layout.matrix_index(i)] = static_cast<T>(detail::decode(data + t.begin, t.dtype, i));
+  });
+  return r;
+}
+
+}  // namespace ctnn

@@ -1,0 +1,371 @@
+// Weight files: the manifest and architecture from the type, the exact bytes save writes, round
+// trips, PyTorch's layouts, F16/BF16/F64 on load, and every rejection leaving the network as it
+// was (also a file truncated at every length).
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/safetensors.hpp>
+
+using namespace ctnn;
+
+namespace {
+
+using Small = Network<Input<2>, Dense<3>, Tanh, Dense<1>>;
+using Conv = Network<Input<8, 2>, Conv1D<3, 2>, ReLU, Flatten, Dense<2>>;
+
+static_assert(architecture<Small> == "Input<2> Dense<3> Tanh Dense<1>");
+static_assert(architecture<Conv> == "Input<8, 2> Conv1D<3, 2> ReLU Flatten Dense<2>");
+static_assert(architecture<Network<Input<4>, Dense<4, 8>, ReLU, Dense<8, 3>>> ==
+              "Input<4> Dense<8> ReLU Dense<3>");  // canonical: the written In is implied
+static_assert(architecture_hash<Small> != architecture_hash<Conv>);
+static_assert(manifest<Small>.size() == 4);
+static_assert(manifest<Small>[2].name() == "2.weight");  // PyTorch's nn.Sequential index
+static_assert(manifest<Small>[0].layout.dims[0] == 3 && manifest<Small>[0].layout.dims[1] == 2);
+static_assert(manifest<Conv>[0].name() == "0.weight" && manifest<Conv>[0].layout.rank == 3);
+static_assert(manifest<Conv>[0].layout.dims == std::array<std::size_t, 3>{3, 2, 2});
+
+// s with the first `from` replaced by `to` (std::string::replace trips GCC 12's -Wrestrict).
+std::string replaced(const std::string& s, std::string_view from, std::string_view to) {
+  const std::size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.substr(0, at) + std::string(to) + s.substr(at + from.size());
+}
+
+std::vector<std::byte> bytes_of(std::string_view s) {
+  std::vector<std::byte> b(s.size());
+  std::memcpy(b.data(), s.data(), s.size());
+  return b;
+}
+
+// A file from a header text and data bytes: 8-byte length, header, data.
+std::vector<std::byte> file(std::string_view header, const std::vector<std::byte>& data) {
+  std::vector<std::byte> f(8);
+  const std::uint64_t n = header.size();
+  for (int k = 0; k < 8; ++k) f[std::size_t(k)] = std::byte((n >> (8 * k)) & 0xFF);
+  const auto h = bytes_of(header);
+  f.insert(f.end(), h.begin(), h.end());
+  f.insert(f.end(), data.begin(), data.end());
+  return f;
+}
+
+std::vector<std::byte> floats(std::initializer_list<float> values) {
+  std::vector<std::byte> b(values.size() * 4);
+  std::size_t i = 0;
+  for (const float v : values) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    for (int k = 0; k < 4; ++k) b[i++] = std::byte((bits >> (8 * k)) & 0xFF);
+  }
+  return b;
+}
+
+// A valid file for Small: W1^T (3 x 2), b1 (3), W2^T (1 x 3), b2 (1), with the given metadata.
+std::string small_header(std::string_view tail = "", std::string_view meta = "") {
+  std::string h = "{";
+  if (!meta.empty()) h += "\"__metadata__\":{" + std::string(meta) + "},";
+  h += "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[0,24]},"
+       "\"0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[24,36]},"
+       "\"2.weight\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[36,48]},"
+       "\"2.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[48,52]}";
+  h += tail;
+  h += "}";
+  return h;
+}
+std::vector<std::byte> small_data() {
+  return floats({1, 2, 3, 4, 5, 6, 0.5f, -0.5f, 0.25f, 7, 8, 9, -1});
+}
+
+// Loads f into a Small and checks the status and that the network did not change.
+LoadResult rejected(const std::vector<std::byte>& f, LoadStatus expected, LoadOptions o = {}) {
+  static Small net{Seed{5}};
+  const Small before = net;
+  const LoadResult r = load(net, f, o);
+  INFO(to_string(r).c_str());
+  CHECK(r.status == expected);
+  CHECK(net == before);
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("save writes the header and PyTorch's layouts", "[io]") {
+  static Small net;
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t o = 0; o < 3; ++o) net.layer<1>().weights(i, o) = float(10 * i + o);
+  std::vector<std::byte> out(saved_size<Small> + 5, std::byte{0x55});
+  REQUIRE(save(net, out));
+  CHECK(out[saved_size<Small>] == std::byte{0x55});  // nothing past saved_size
+  std::uint64_t n = 0;
+  for (int k = 0; k < 8; ++k) n |= std::uint64_t(out[std::size_t(k)]) << (8 * k);
+  CHECK(n % 8 == 0);
+  const std::string header(reinterpret_cast<const char*>(out.data()) + 8, n);
+  const std::string expected =
+      "{\"__metadata__\":{\"ctnn.architecture\":\"Input<2> Dense<3> Tanh Dense<1>\",\"format\":"
+      "\"pt\"},\"0.weight\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[0,24]},"
+      "\"0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[24,36]},\"2.weight\":{"
+      "\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[36,48]},\"2.bias\":{\"dtype\":\"F32\","
+      "\"shape\":[1],\"data_offsets\":[48,52]}}";
+  CHECK(header.substr(0, expected.size()) == expected);
+  CHECK(header.find_first_not_of(' ', expected.size()) == std::string::npos);  // space padding
+  CHECK(saved_size<Small> == 8 + n + 52);
+  // 0.weight is W^T: (o, i) row-major -> W(i, o) = 10 i + o.
+  const std::byte* data = out.data() + 8 + n;
+  const float want[6] = {0, 10, 1, 11, 2, 12};
+  for (int k = 0; k < 6; ++k) {
+    float v;
+    std::memcpy(&v, data + 4 * k, 4);
+    CHECK(v == want[k]);
+  }
+  std::vector<std::byte> small(saved_size<Small> - 1);
+  CHECK_FALSE(save(net, small));
+}
+
+TEST_CASE("save then load is bit-exact, float and double, dense and convolutional", "[io]") {
+  static Conv a{Seed{1}}, b{Seed{2}};
+  for_each_parameter(a, [](std::size_t, std::string_view, std::string_view, auto& t) {
+    for (std::size_t i = 0; i < t.size; ++i) t[i] += 1e-3f * float(i % 7);  // non-zero biases
+  });
+  std::vector<std::byte> f(saved_size<Conv>);
+  REQUIRE(save(a, f));
+  REQUIRE_FALSE(a == b);
+  const LoadResult r = load(b, f);
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(a == b);
+  const auto x = Matrix<float, 3, 16>::filled(0.25f);
+  CHECK(a.forward(x) == b.forward(x));
+
+  using D = BasicNetwork<double, Input<5>, Dense<4>, Sigmoid, Dense<2>>;
+  static D c{Seed{3}}, d{Seed{4}};
+  std::vector<std::byte> g(saved_size<D>);
+  REQUIRE(save(c, g));
+  REQUIRE(load(d, g).ok());
+  CHECK(c == d);
+}
+
+TEST_CASE("load converts F16, BF16 and F64 exactly", "[io]") {
+  // 0.weight as F16: 1.5, -2, 2^-24 (smallest subnormal), 65504, 0, -0.
+  const std::vector<std::byte> f16 = {std::byte{0x00}, std::byte{0x3E}, std::byte{0x00},
+                                      std::byte{0xC0}, std::byte{0x01}, std::byte{0x00},
+                                      std::byte{0xFF}, std::byte{0x7B}, std::byte{0x00},
+                                      std::byte{0x00}, std::byte{0x00}, std::byte{0x80}};
+  // 0.bias as BF16: 1, -3.5, 0.15625.
+  const std::vector<std::byte> bf16 = {std::byte{0x80}, std::byte{0x3F}, std::byte{0x60},
+                                       std::byte{0xC0}, std::byte{0x20}, std::byte{0x3E}};
+  // 2.weight as F64 (0.1 rounds to float), 2.bias F32.
+  std::vector<std::byte> f64(24);
+  const double w2[3] = {0.1, -1.0, 3.0};
+  std::memcpy(f64.data(), w2, 24);
+  std::vector<std::byte> data = f16;
+  data.insert(data.end(), bf16.begin(), bf16.end());
+  data.insert(data.end(), f64.begin(), f64.end());
+  const auto b2 = floats({-7});
+  data.insert(data.end(), b2.begin(), b2.end());
+  const std::string header =
+      "{\"0.weight\":{\"dtype\":\"F16\",\"shape\":[3,2],\"data_offsets\":[0,12]},"
+      "\"0.bias\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[12,18]},"
+      "\"2.weight\":{\"dtype\":\"F64\",\"shape\":[1,3],\"data_offsets\":[18,42]},"
+      "\"2.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[42,46]}}";
+  static Small net;
+  const LoadResult r = load(net, file(header, data));
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  const auto& w = net.layer<1>().weights;  // (In 2, Out 3); file is (3, 2) = W^T
+  CHECK(w(0, 0) == 1.5f);
+  CHECK(w(1, 0) == -2.0f);
+  CHECK(w(0, 1) == std::ldexp(1.0f, -24));
+  CHECK(w(1, 1) == 65504.0f);
+  CHECK(w(0, 2) == 0.0f);
+  CHECK(std::signbit(w(1, 2)));
+  CHECK(net.layer<1>().bias[0] == 1.0f);
+  CHECK(net.layer<1>().bias[1] == -3.5f);
+  CHECK(net.layer<1>().bias[2] == 0.15625f);
+  CHECK(net.layer<3>().weights[0] == 0.1f);
+  CHECK(net.layer<3>().bias[0] == -7.0f);
+}
+
+TEST_CASE("every malformed or mismatched file is rejected and the network untouched", "[io]") {
+  const auto data = small_data();
+  static Small valid;
+  REQUIRE(load(valid, file(small_header(), data)).ok());  // the valid file, for contrast
+
+  rejected({}, LoadStatus::truncated);
+  rejected(bytes_of("1234567"), LoadStatus::truncated);
+  auto too_long = file(small_header(), data);
+  too_long[1] = std::byte{0xFF};  // header length beyond the file
+  rejected(too_long, LoadStatus::truncated);
+  auto huge = file(small_header(), data);
+  huge[4] = std::byte{0x01};  // 2^32 + ...: over the 100 MB cap
+  rejected(huge, LoadStatus::header_too_large);
+
+  rejected(file(small_header(","), data), LoadStatus::bad_json);     // trailing comma
+  rejected(file(small_header() + "x", data), LoadStatus::bad_json);  // trailing garbage
+  rejected(file(std::string("[").append(small_header()).append("]"), data),
+           LoadStatus::bad_json);  // not an object
+  std::string leading_zero = small_header();
+  leading_zero = replaced(leading_zero, "[0,24]", "[00,24]");
+  rejected(file(leading_zero, data), LoadStatus::bad_json);
+  std::string fraction = small_header();
+  fraction = replaced(fraction, "[3,2]", "[3.0,2]");
+  rejected(file(fraction, data), LoadStatus::bad_json);
+  std::string control = small_header();
+  control = replaced(control, "0.bias", "\t");
+  rejected(file(control, data), LoadStatus::bad_json);
+  const LoadResult unterminated = rejected(file("{\"0.weight", data), LoadStatus::bad_json);
+  CHECK(std::string(to_string(unterminated).c_str()).find("at header byte") != std::string::npos);
+
+  rejected(
+      file(small_header(",\"0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[52,64]}"),
+           data),
+      LoadStatus::duplicate_key);
+  // The same name written with an escape is the same key.
+  rejected(file(small_header(",\"0.\\u0062ias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":"
+                             "[52,64]}"),
+                floats({1, 2, 3, 4, 5, 6, 0.5f, -0.5f, 0.25f, 7, 8, 9, -1, 0, 0, 0})),
+           LoadStatus::duplicate_key);
+
+  const auto extra = floats({1, 2, 3, 4, 5, 6, 0.5f, -0.5f, 0.25f, 7, 8, 9, -1, 42});
+  const auto with_unknown =
+      file(small_header(",\"9.weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[52,56]}"),
+           extra);
+  const LoadResult unknown = rejected(with_unknown, LoadStatus::unknown_tensor);
+  CHECK(unknown.tensor() == "9.weight");
+  static Small tolerant;
+  CHECK(load(tolerant, with_unknown, LoadOptions{.ignore_unknown_tensors = true}).ok());
+  CHECK(tolerant.layer<3>().bias[0] == -1.0f);
+
+  const std::string missing = replaced(
+      small_header(), ",\"2.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[48,52]}", "");
+  const LoadResult m =
+      rejected(file(missing, floats({1, 2, 3, 4, 5, 6, 0.5f, -0.5f, 0.25f, 7, 8, 9})),
+               LoadStatus::missing_tensor);
+  CHECK(m.tensor() == "2.bias");
+
+  std::string shape = small_header();
+  shape = replaced(shape, "[3,2]", "[2,3]");  // W instead of W^T
+  const LoadResult s = rejected(file(shape, data), LoadStatus::wrong_shape);
+  CHECK(std::string(to_string(s).c_str()) ==
+        "a tensor has another shape than the network's: tensor 0.weight has shape [2, 3], the "
+        "network expects [3, 2]");
+
+  std::string dtype = small_header();
+  dtype = replaced(dtype, "F32", "I8");
+  rejected(file(dtype, data), LoadStatus::unsupported_dtype);
+  std::string field = small_header();
+  field = replaced(field, "\"dtype\"", "\"dtypo\"");
+  rejected(file(field, data), LoadStatus::bad_tensor_entry);
+
+  std::string gap = small_header();
+  gap = replaced(gap, "[24,36]", "[28,36]");
+  rejected(file(gap, data), LoadStatus::bad_offsets);
+  std::string count = small_header();
+  count = replaced(count, "[36,48]", "[36,52]");
+  rejected(file(count, data), LoadStatus::bad_offsets);
+  rejected(file(small_header(), floats({1, 2, 3, 4, 5, 6, 0.5f, -0.5f, 0.25f, 7, 8, 9, -1, 0})),
+           LoadStatus::buffer_not_covered);
+
+  const LoadResult arch = rejected(
+      file(small_header("", "\"ctnn.architecture\":\"Input<2> Dense<4> Tanh Dense<1>\""), data),
+      LoadStatus::architecture_mismatch);
+  CHECK(std::string(to_string(arch).c_str()) ==
+        "the file was saved from another architecture: the file is \"Input<2> Dense<4> Tanh "
+        "Dense<1>\", the network is \"Input<2> Dense<3> Tanh Dense<1>\"");
+  static Small named;
+  CHECK(load(named,
+             file(small_header("", "\"ctnn.architecture\":\"Input<2> Dense<3> Tanh Dense<1>\""),
+                  data))
+            .ok());
+
+  auto nan = data;
+  const auto quiet_nan = floats({std::nanf("")});
+  std::copy(quiet_nan.begin(), quiet_nan.end(), nan.begin() + 28);
+  const LoadResult n = rejected(file(small_header(), nan), LoadStatus::non_finite_value);
+  CHECK(n.tensor() == "0.bias");
+}
+
+TEST_CASE("a file cut at any length is rejected and changes nothing", "[io]") {
+  static Conv source{Seed{8}}, target{Seed{9}};
+  std::vector<std::byte> f(saved_size<Conv>);
+  REQUIRE(save(source, f));
+  const Conv before = target;
+  for (std::size_t length = 0; length < f.size(); ++length) {
+    const LoadResult r = load(target, std::span<const std::byte>(f.data(), length));
+    INFO("length " << length << ": " << to_string(r).c_str());
+    REQUIRE_FALSE(r.ok());
+    REQUIRE(target == before);
+  }
+  REQUIRE(load(target, f).ok());
+  CHECK(target == source);
+}
+
+#if defined(CTNN_FIXTURES_DIR) && defined(CTNN_TEST_OUTPUT_DIR)
+namespace {
+std::vector<std::byte> read_file(const std::string& path) {
+  std::vector<std::byte> data;
+  if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+    std::byte chunk[4096];
+    std::size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0)
+      data.insert(data.end(), chunk, chunk + n);
+    std::fclose(f);
+  }
+  return data;
+}
+using TorchMlp = Network<Input<2>, Dense<16>, Tanh, Dense<1>>;
+}  // namespace
+
+TEST_CASE("A file written from PyTorch loads and gives torch's outputs", "[io]") {
+  // tests/fixtures: written by examples/pytorch_safetensors.py export with torch 1.13 (Debian's
+  // python3-torch): nn.Sequential(Linear(2, 16), Tanh(), Linear(16, 1)), seed 0, and torch's
+  // outputs for 8 inputs.
+  const auto f = read_file(std::string(CTNN_FIXTURES_DIR) + "/torch_tanh_mlp.safetensors");
+  REQUIRE(f.size() == 620);
+  static TorchMlp net;
+  const LoadResult r = load(net, f);
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  std::FILE* io =
+      std::fopen((std::string(CTNN_FIXTURES_DIR) + "/torch_tanh_mlp_io.txt").c_str(), "r");
+  REQUIRE(io != nullptr);
+  char line[256];
+  int rows = 0;
+  while (std::fgets(line, sizeof line, io) != nullptr) {
+    if (line[0] == '#') continue;
+    float x0, x1, y;
+    REQUIRE(std::sscanf(line, "%f %f %f", &x0, &x1, &y) == 3);
+    const auto out = net.forward(Vector<float, 2>{{x0, x1}});
+    CHECK(out[0] == Approx(y).epsilon(1e-6).margin(1e-7));
+    ++rows;
+  }
+  std::fclose(io);
+  CHECK(rows == 8);
+}
+
+TEST_CASE("ctnn writes a file for PyTorch to read back (checked by the python test)", "[io]") {
+  static TorchMlp net{Seed{11}};
+  std::vector<std::byte> f(saved_size<TorchMlp>);
+  REQUIRE(save(net, f));
+  const std::string base = std::string(CTNN_TEST_OUTPUT_DIR) + "/ctnn_tanh_mlp";
+  std::FILE* out = std::fopen((base + ".safetensors").c_str(), "wb");
+  REQUIRE(out != nullptr);
+  REQUIRE(std::fwrite(f.data(), 1, f.size(), out) == f.size());
+  std::fclose(out);
+  std::FILE* io = std::fopen((base + "_io.txt").c_str(), "w");
+  REQUIRE(io != nullptr);
+  std::fprintf(io, "# ctnn: x0 x1 y\n");
+  for (int i = 0; i < 8; ++i) {
+    const float x0 = -2.0f + 0.5f * float(i), x1 = 1.0f - 0.25f * float(i);
+    const auto y = net.forward(Vector<float, 2>{{x0, x1}});
+    std::fprintf(io, "%.9g %.9g %.9g\n", double(x0), double(x1), double(y[0]));
+  }
+  std::fclose(io);
+}
+#endif

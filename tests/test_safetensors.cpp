@@ -291,6 +291,25 @@ TEST_CASE("every malformed or mismatched file is rejected and the network untouc
   CHECK(n.tensor() == "0.bias");
 }
 
+TEST_CASE("LoadOptions::names maps the file's names (a model that is not nn.Sequential)", "[io]") {
+  std::string header = small_header();
+  header = replaced(header, "0.weight", "fc1.weight");
+  header = replaced(header, "0.bias", "fc1.bias");
+  header = replaced(header, "2.weight", "fc2.weight");
+  header = replaced(header, "2.bias", "fc2.bias");
+  const auto f = file(header, small_data());
+  const std::string_view names[] = {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"};
+  static Small net;
+  const LoadResult r = load(net, f, LoadOptions{.names = names});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(net.layer<1>().weights(1, 0) == 2.0f);  // file (3, 2) row 0 = {1, 2} = W(0..1, 0)
+  CHECK(net.layer<3>().bias[0] == -1.0f);
+  CHECK(rejected(f, LoadStatus::unknown_tensor).tensor() == "fc1.weight");  // without the names
+  const std::string_view three[] = {"fc1.weight", "fc1.bias", "fc2.weight"};
+  CHECK(rejected(f, LoadStatus::missing_tensor, LoadOptions{.names = three}).tensor() == "2.bias");
+}
+
 TEST_CASE("a file cut at any length is rejected and changes nothing", "[io]") {
   static Conv source{Seed{8}}, target{Seed{9}};
   std::vector<std::byte> f(saved_size<Conv>);

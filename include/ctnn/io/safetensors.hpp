@@ -454,6 +454,10 @@ struct LoadResult {
 
 struct LoadOptions {
   bool ignore_unknown_tensors = false;  ///< accept (and skip) tensors the network does not have
+  /// The file's names for the network's tensors, in manifest order, for models that are not an
+  /// nn.Sequential (e.g. {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}). Empty: the
+  /// manifest's names. Another count than the manifest's is rejected (missing_tensor).
+  std::span<const std::string_view> names = {};
 };
 
 /// A description for humans, e.g. "wrong_shape: tensor 0.weight has shape [3, 2], the network
@@ -643,11 +647,19 @@ requires is_network_v<Net>
   if (r.status == LoadStatus::architecture_mismatch) return r;
 
   // Match names, shapes and dtypes.
+  const auto name_of = [&](std::size_t e) {
+    return options.names.empty() ? m[e].name() : options.names[e];
+  };
+  if (!options.names.empty() && options.names.size() != expected) {
+    r.set_tensor(options.names.size() < expected ? m[options.names.size()].name()
+                                                 : std::string_view{});
+    return fail(LoadStatus::missing_tensor);
+  }
   std::array<bool, expected == 0 ? 1 : expected> present{};
   for (std::size_t k = 0; k < count; ++k) {
     file_tensor& t = found[k];
     for (std::size_t e = 0; e < expected; ++e)
-      if (detail::json_string_equals(t.raw_name, t.escaped, m[e].name())) t.match = e;
+      if (detail::json_string_equals(t.raw_name, t.escaped, name_of(e))) t.match = e;
     r.set_tensor(t.raw_name);
     if (t.match == std::size_t(-1)) {
       if (!options.ignore_unknown_tensors) return fail(LoadStatus::unknown_tensor);
@@ -668,7 +680,7 @@ requires is_network_v<Net>
   }
   for (std::size_t e = 0; e < expected; ++e)
     if (!present[e]) {
-      r.set_tensor(m[e].name());
+      r.set_tensor(name_of(e));
       return fail(LoadStatus::missing_tensor);
     }
   r.set_tensor({});

@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 #include <ctnn/ctnn.hpp>
+#include <ctnn/io/file.hpp>
 #include <ctnn/io/safetensors.hpp>
 
 using namespace ctnn;
@@ -366,6 +367,34 @@ TEST_CASE("A file written from PyTorch loads and gives torch's outputs", "[io]")
   }
   std::fclose(io);
   CHECK(rows == 8);
+}
+
+TEST_CASE("save_file and load_file over C stdio", "[io]") {
+  static Conv a{Seed{21}}, b{Seed{22}};
+  const std::string path = std::string(CTNN_TEST_OUTPUT_DIR) + "/conv_round_trip.safetensors";
+  REQUIRE(save_file(a, path.c_str()) == FileStatus::ok);
+  CHECK(read_file(path) == [&] {
+    std::vector<std::byte> f(saved_size<Conv>);
+    REQUIRE(save(a, f));
+    return f;
+  }());
+  static std::byte buffer[saved_size<Conv>];
+  const FileLoadResult r = load_file(b, path.c_str(), buffer);
+  INFO(to_string(r.load).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.size == saved_size<Conv>);
+  CHECK(a == b);
+
+  static Conv c{Seed{23}};
+  const Conv before = c;
+  std::byte small[100];
+  const FileLoadResult too_small = load_file(c, path.c_str(), small);
+  CHECK(too_small.file == FileStatus::buffer_too_small);
+  CHECK(too_small.size == saved_size<Conv>);
+  CHECK(load_file(c, (path + ".missing").c_str(), buffer).file == FileStatus::cannot_open);
+  CHECK(c == before);
+  CHECK(save_file(a, (std::string(CTNN_TEST_OUTPUT_DIR) + "/no/such/dir.st").c_str()) ==
+        FileStatus::cannot_open);
 }
 
 TEST_CASE("ctnn writes a file for PyTorch to read back (checked by the python test)", "[io]") {

@@ -340,22 +340,46 @@ constexpr void for_each_manifest_tensor(Net& net, F&& f) {
 
 }  // namespace detail
 
+namespace detail {
+/// Hands net's file to sink(bytes, count) in order, in pieces of at most 1 KiB.
+template <class Net, class Sink>
+void write_file(const Net& net, Sink&& sink) {
+  constexpr std::size_t n = header_length<Net>;
+  std::byte piece[1024];
+  store_little_endian(piece, std::uint64_t{n});
+  sink(piece, 8);
+  for (std::size_t at = 0; at < n; at += sizeof piece) {
+    for (std::size_t i = at; i < n && i < at + sizeof piece; ++i)
+      piece[i - at] = std::byte(header_text<Net>[i]);
+    sink(piece, n - at < sizeof piece ? n - at : sizeof piece);
+  }
+  using T = typename Net::value_type;
+  std::size_t used = 0;
+  for_each_manifest_tensor(net, [&](std::size_t t, const auto& matrix) {
+    const TensorLayout& layout = manifest<Net>[t].layout;
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+      if (used + sizeof(T) > sizeof piece) {
+        sink(piece, used);
+        used = 0;
+      }
+      store_little_endian(piece + used, matrix[layout.matrix_index(i)]);
+      used += sizeof(T);
+    }
+  });
+  sink(piece, used);
+}
+}  // namespace detail
+
 /// Writes net's safetensors file (saved_size<Net> bytes) to the start of out. Returns false, and
 /// writes nothing, when out is smaller.
 template <class Net>
 requires is_network_v<Net>
 [[nodiscard]] bool save(const Net& net, std::span<std::byte> out) {
   if (out.size() < saved_size<Net>) return false;
-  constexpr std::size_t n = detail::header_length<Net>;
-  detail::store_little_endian(out.data(), std::uint64_t{n});
-  for (std::size_t i = 0; i < n; ++i) out[8 + i] = std::byte(detail::header_text<Net>[i]);
-  std::byte* data = out.data() + 8 + n;
-  detail::for_each_manifest_tensor(net, [&](std::size_t t, const auto& matrix) {
-    const TensorLayout& layout = manifest<Net>[t].layout;
-    for (std::size_t i = 0; i < layout.size(); ++i) {
-      detail::store_little_endian(data, matrix[layout.matrix_index(i)]);
-      data += sizeof(typename Net::value_type);
-    }
+  std::byte* to = out.data();
+  detail::write_file(net, [&](const std::byte* bytes, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) to[i] = bytes[i];
+    to += count;
   });
   return true;
 }

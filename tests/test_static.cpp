@@ -8,7 +8,9 @@
 #include <type_traits>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/io/embedded.hpp>
 
+#include "fixtures/torch_tanh_mlp.hpp"
 #include "xor_training.hpp"
 
 namespace {
@@ -297,3 +299,24 @@ static_assert(unqualified_sum_compiles<expr::Var<0>>);
 static_assert(unqualified_max_compiles<expr::Var<0>>);
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Weights embedded at compile time (io/embedded.hpp): a PyTorch model's file turned into a header
+// by examples/safetensors_to_header.py (tests/fixtures). The network is built in a constant
+// expression and its constexpr forward pass gives torch's outputs.
+namespace embedded {
+using TorchMlp = Network<Input<2>, Dense<16>, Tanh, Dense<1>>;
+constexpr TorchMlp net = embedded_network<TorchMlp>(torch_tanh_mlp::weights);
+constexpr double worst_difference() {
+  double worst = 0;
+  for (std::size_t r = 0; r < 8; ++r) {
+    const auto& x = torch_tanh_mlp::test_inputs[r];
+    const auto y = net.forward(Vector<float, 2>{{float(x[0]), float(x[1])}});
+    const double d = double(y[0]) - torch_tanh_mlp::test_outputs[r];
+    worst = d > worst ? d : (-d > worst ? -d : worst);
+  }
+  return worst;
+}
+static_assert(worst_difference() < 1e-6);
+static_assert(net.layer<1>().weights(1, 0) == float(torch_tanh_mlp::t0.values[1]));  // W = W^T^T
+}  // namespace embedded

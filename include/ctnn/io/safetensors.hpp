@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -96,10 +97,7 @@ constexpr TensorLayout file_layout_of() {
 
 template <class L>
 constexpr std::size_t tensors_in_layer() {
-  if constexpr (requires { typename L::parameters_type; })
-    return L::parameters_type::names.size();
-  else
-    return 0;
+  return parameters_of<L>::type::names.size();
 }
 
 /// Number of parameter tensors in layers 1..I-1.
@@ -273,12 +271,18 @@ template <class T>
 void store_little_endian(std::byte* out, T value) {
   using U = std::conditional_t<sizeof(T) == 8, std::uint64_t, std::uint32_t>;
   const U bits = std::bit_cast<U>(value);
-  for (std::size_t k = 0; k < sizeof(T); ++k) out[k] = std::byte((bits >> (8 * k)) & 0xFF);
+  if constexpr (std::endian::native == std::endian::little)
+    std::memcpy(out, &bits, sizeof bits);  // one store
+  else
+    for (std::size_t k = 0; k < sizeof(T); ++k) out[k] = std::byte((bits >> (8 * k)) & 0xFF);
 }
 
 inline std::uint64_t load_little_endian(const std::byte* in, std::size_t bytes) {
   std::uint64_t v = 0;
-  for (std::size_t k = 0; k < bytes; ++k) v |= std::uint64_t(in[k]) << (8 * k);
+  if constexpr (std::endian::native == std::endian::little)
+    std::memcpy(&v, in, bytes);  // the low bytes of v, in order
+  else
+    for (std::size_t k = 0; k < bytes; ++k) v |= std::uint64_t(in[k]) << (8 * k);
   return v;
 }
 
@@ -315,27 +319,14 @@ inline double decode(const std::byte* data, DType d, std::size_t i) {
   return 0;
 }
 
-template <std::size_t First, class Tensors, class F, std::size_t... J>
-constexpr void visit_layer_tensors(const Tensors& tensors, F& f, std::index_sequence<J...>) {
-  (f(First + J, std::get<J>(tensors)), ...);
-}
-template <std::size_t I, class Net, class F>
-constexpr void visit_manifest_layer(Net& net, F& f) {
-  using Bare = std::remove_const_t<Net>;
-  using L = typename Bare::template layer_type<I>;
-  if constexpr (tensors_in_layer<L>() > 0)
-    visit_layer_tensors<tensors_before<Bare, I>()>(
-        net.template layer<I>().parameters().tensors(), f,
-        std::make_index_sequence<tensors_in_layer<L>()>{});
-}
-template <class Net, class F, std::size_t... I>
-constexpr void visit_manifest(Net& net, F& f, std::index_sequence<I...>) {
-  (visit_manifest_layer<I + 1>(net, f), ...);
-}
 /// Calls f(manifest index, matrix) for every parameter tensor of net, in manifest order.
+/// (the order of for_each_parameter, which the manifest follows).
 template <class Net, class F>
 constexpr void for_each_manifest_tensor(Net& net, F&& f) {
-  visit_manifest(net, f, std::make_index_sequence<std::remove_const_t<Net>::depth>{});
+  std::size_t index = 0;
+  for_each_parameter(net, [&](std::size_t, std::string_view, std::string_view, auto& matrix) {
+    f(index++, matrix);
+  });
 }
 
 }  // namespace detail
@@ -378,7 +369,7 @@ requires is_network_v<Net>
   if (out.size() < saved_size<Net>) return false;
   std::byte* to = out.data();
   detail::write_file(net, [&](const std::byte* bytes, std::size_t count) {
-    for (std::size_t i = 0; i < count; ++i) to[i] = bytes[i];
+    std::memcpy(to, bytes, count);
     to += count;
   });
   return true;

@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Turns a safetensors file into a C++ header of constexpr weights, for firmware.
 
-  safetensors_to_header.py MODEL.safetensors NAMESPACE OUT.hpp [--io IO.txt]
+  safetensors_to_header.py MODEL.safetensors NAMESPACE OUT.hpp
 
 The header defines NAMESPACE::weights (ctnn::embed<"architecture">(tensors...)): each tensor with
 its name and shape in its type, values in the file's layout. In C++,
     constexpr Net net = ctnn::embedded_network<Net>(NAMESPACE::weights);
 puts the network in read-only data (flash), and a name, shape or architecture that does not match
-Net is a compile error naming the tensor and both shapes. With --io (rows "x... y..." as written
-by examples/pytorch_safetensors.py export), NAMESPACE::test_inputs and test_outputs hold them, so
-that a static_assert can run the network on them at compile time. Python 3 standard library only.
+Net is a compile error naming the tensor and both shapes. When the file has test vectors
+(ctnn.test_input, ctnn.test_output, as examples/pytorch_safetensors.py export and ctnn::save
+write them), NAMESPACE::test_inputs[samples][inputs] and test_outputs[samples][outputs] hold them,
+so that a static_assert can run the network on them at compile time. Python 3 standard library
+only.
 """
 import json
 import struct
@@ -18,11 +20,6 @@ import sys
 
 def main():
     args = sys.argv[1:]
-    io_path = None
-    if "--io" in args:
-        k = args.index("--io")
-        io_path = args[k + 1]
-        del args[k:k + 2]
     if len(args) != 3:
         sys.exit(__doc__)
     path, namespace, out_path = args
@@ -37,13 +34,16 @@ def main():
              % path.split("/")[-1],
              "#pragma once", "", "#include <ctnn/io/embedded.hpp>", "",
              "namespace %s {" % namespace, ""]
-    names = []
+    names, tests = [], {}
     for k, (name, info) in enumerate(sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0])):
         fmt = {"F32": "f", "F64": "d"}.get(info["dtype"])
         if fmt is None:
             sys.exit("%s: dtype %s: convert to F32 or F64 first" % (name, info["dtype"]))
         begin, end = info["data_offsets"]
         values = struct.unpack("<%d%s" % ((end - begin) // struct.calcsize(fmt), fmt), data[begin:end])
+        if name in ("ctnn.test_input", "ctnn.test_output"):
+            tests[name] = (info["shape"][0], values)
+            continue
         dims = ", ".join(str(d) for d in info["shape"])
         text = ", ".join(repr(float(v)) for v in values)
         lines.append("inline constexpr ctnn::EmbeddedTensor<\"%s\", %s> t%d{{%s}};"
@@ -51,14 +51,15 @@ def main():
         names.append("t%d" % k)
     lines += ["", "inline constexpr auto weights = ctnn::embed<\"%s\">(%s);"
               % (architecture, ", ".join(names))]
-    if io_path:
-        rows = [list(map(float, l.split())) for l in open(io_path) if not l.startswith("#")]
-        inputs = len(rows[0]) - 1
-        lines += ["", "// Inputs and the outputs the exporting framework computed for them.",
-                  "inline constexpr double test_inputs[%d][%d] = {%s};"
-                  % (len(rows), inputs, ", ".join("{%s}" % ", ".join(repr(v) for v in r[:inputs]) for r in rows)),
-                  "inline constexpr double test_outputs[%d] = {%s};"
-                  % (len(rows), ", ".join(repr(r[inputs]) for r in rows))]
+    if len(tests) == 2:
+        lines += ["", "// Inputs and the outputs the exporting framework computed for them."]
+        for name, cxx in (("ctnn.test_input", "test_inputs"), ("ctnn.test_output", "test_outputs")):
+            samples, values = tests[name]
+            width = len(values) // samples
+            rows = [values[s * width:(s + 1) * width] for s in range(samples)]
+            lines.append("inline constexpr double %s[%d][%d] = {%s};" % (
+                cxx, samples, width,
+                ", ".join("{%s}" % ", ".join(repr(float(v)) for v in r) for r in rows)))
     lines += ["", "}  // namespace %s" % namespace, ""]
     open(out_path, "w").write("\n".join(lines))
 

@@ -175,3 +175,25 @@ TEST_CASE("Saving and loading weights allocate nothing", "[no-heap]") {
   CHECK(target == source);
   CHECK(count == 0);
 }
+
+TEST_CASE("Saving and loading weights with test vectors allocate nothing", "[no-heap]") {
+  using Net = Network<Input<8, 2>, Conv1D<3, 2>, ReLU, Flatten, Dense<4>, Softmax>;
+  static Net source{Seed{3}}, target{Seed{4}}, scratch;
+  static std::byte file[saved_size<Net, 5>];
+  const auto x = Matrix<float, 5, 16>::filled(0.75f);
+  bool saved = false;
+  LoadResult on_stack_copy, on_scratch;
+  std::size_t count = 0;
+  {
+    alloc::Scope scope;
+    saved = save(source, file, x);
+    on_stack_copy = load(target, file);
+    on_scratch = load(target, file, scratch);
+    count = alloc::count();
+  }
+  CHECK(saved);
+  CHECK(on_stack_copy.tested_samples == 5);
+  CHECK(on_scratch.tested_samples == 5);
+  CHECK(target == source);
+  CHECK(count == 0);
+}

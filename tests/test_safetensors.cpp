@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -326,6 +327,108 @@ TEST_CASE("a file cut at any length is rejected and changes nothing", "[io]") {
   CHECK(target == source);
 }
 
+namespace {
+// Small's output for x with the weights of small_data(), in double from the formulas (not ctnn).
+double small_reference(double x0, double x1) {
+  const double h0 = std::tanh(1 * x0 + 2 * x1 + 0.5), h1 = std::tanh(3 * x0 + 4 * x1 - 0.5),
+               h2 = std::tanh(5 * x0 + 6 * x1 + 0.25);
+  return 7 * h0 + 8 * h1 + 9 * h2 - 1;
+}
+const std::string test_entries =
+    ",\"ctnn.test_input\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[52,68]},"
+    "\"ctnn.test_output\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[68,76]}";
+std::vector<std::byte> small_data_with_tests(float y0, float y1) {
+  auto d = small_data();
+  const auto tests = floats({0.1f, -0.2f, -0.3f, 0.05f, y0, y1});
+  d.insert(d.end(), tests.begin(), tests.end());
+  return d;
+}
+}  // namespace
+
+TEST_CASE("load runs a file's test vectors and rejects weights that do not reproduce them",
+          "[io]") {
+  const float y0 = float(small_reference(0.1f, -0.2f)), y1 = float(small_reference(-0.3f, 0.05f));
+  static Small net{Seed{5}};
+  const LoadResult good =
+      load(net, file(small_header(test_entries), small_data_with_tests(y0, y1)));
+  INFO(to_string(good).c_str());
+  REQUIRE(good.ok());
+  CHECK(good.tested_samples == 2);
+  CHECK(net.layer<3>().bias[0] == -1.0f);
+
+  // An output off by 1e-3 relative (a weight read in the wrong order gives far more).
+  const LoadResult off =
+      rejected(file(small_header(test_entries), small_data_with_tests(y0, y1 * 1.001f)),
+               LoadStatus::test_vectors_differ);
+  CHECK(off.sample == 1);
+  CHECK(off.output == 0);
+  CHECK(off.expected_value == double(y1 * 1.001f));
+  CHECK(off.found_value == Approx(y1).epsilon(1e-6));
+  CHECK(std::string(to_string(off).c_str()).find("sample 1, output 0") != std::string::npos);
+  // Within the tolerance (1e-4 relative by default), and a tolerance the caller sets.
+  CHECK(load(net, file(small_header(test_entries), small_data_with_tests(y0, y1 * 1.00005f))).ok());
+  CHECK(rejected(file(small_header(test_entries), small_data_with_tests(y0, y1 * 1.00005f)),
+                 LoadStatus::test_vectors_differ, LoadOptions{.test_tolerance = 1e-5})
+            .sample == 1);
+  // Not checked when the caller says so: the file loads, no sample counted.
+  const LoadResult unchecked =
+      load(net, file(small_header(test_entries), small_data_with_tests(y0, 0)),
+           LoadOptions{.check_test_vectors = false});
+  CHECK(unchecked.ok());
+  CHECK(unchecked.tested_samples == 0);
+
+  // An input without outputs, sample counts that differ, a wrong sample shape.
+  const auto data = small_data_with_tests(y0, y1);
+  std::string lonely = small_header(
+      ",\"ctnn.test_input\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[52,76]}");
+  rejected(file(lonely, data), LoadStatus::bad_test_vectors);
+  rejected(file(replaced(replaced(small_header(test_entries), "[2,2],\"data_offsets\":[52,68]",
+                                  "[1,2],\"data_offsets\":[52,60]"),
+                         "[2,1],\"data_offsets\":[68,76]", "[4,1],\"data_offsets\":[60,76]"),
+                data),
+           LoadStatus::bad_test_vectors);
+  const LoadResult shape = rejected(
+      file(replaced(small_header(test_entries), "\"shape\":[2,2]", "\"shape\":[1,4]"), data),
+      LoadStatus::wrong_shape);
+  CHECK(shape.tensor() == "ctnn.test_input");
+  CHECK(shape.expected_shape[1] == 2);
+  // NaN in a test vector is caught like NaN in a weight.
+  auto nan = small_data_with_tests(y0, std::numeric_limits<float>::quiet_NaN());
+  CHECK(rejected(file(small_header(test_entries), nan), LoadStatus::non_finite_value).tensor() ==
+        "ctnn.test_output");
+}
+
+TEST_CASE("save writes test vectors that load checks; large networks run them on a scratch network",
+          "[io]") {
+  const auto x = Matrix<float, 3, 16>::filled(0.5f);
+  static Conv a{Seed{31}}, b{Seed{32}};
+  std::vector<std::byte> f(saved_size<Conv, 3>);
+  REQUIRE(saved_size<Conv, 3> ==
+          saved_size<Conv> + (3 * 16 + 3 * 2) * 4 +
+              (detail::header_length<Conv, 3> - detail::header_length<Conv, 0>));
+  REQUIRE(save(a, f, x));
+  const LoadResult r = load(b, f);
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 3);
+  CHECK(a == b);
+
+  // A network larger than load_stack_copy_limit: no hidden copy; a scratch network instead.
+  using Wide = Network<Input<64>, Dense<128>, Tanh, Dense<2>>;
+  static_assert(sizeof(Wide) > load_stack_copy_limit);
+  static Wide c{Seed{33}}, d{Seed{34}}, scratch;
+  std::vector<std::byte> g(saved_size<Wide, 2>);
+  REQUIRE(save(c, g, Matrix<float, 2, 64>::filled(-0.25f)));
+  const Wide before = d;
+  CHECK(load(d, g).status == LoadStatus::test_vectors_need_scratch);
+  CHECK(d == before);
+  const LoadResult with_scratch = load(d, g, scratch);
+  INFO(to_string(with_scratch).c_str());
+  REQUIRE(with_scratch.ok());
+  CHECK(with_scratch.tested_samples == 2);
+  CHECK(d == c);
+}
+
 #if defined(CTNN_FIXTURES_DIR) && defined(CTNN_TEST_OUTPUT_DIR)
 namespace {
 std::vector<std::byte> read_file(const std::string& path) {
@@ -343,15 +446,16 @@ using TorchMlp = Network<Input<2>, Dense<16>, Tanh, Dense<1>>;
 }  // namespace
 
 TEST_CASE("A file written from PyTorch loads and gives torch's outputs", "[io]") {
-  // tests/fixtures: written by examples/pytorch_safetensors.py export with torch 1.13 (Debian's
-  // python3-torch): nn.Sequential(Linear(2, 16), Tanh(), Linear(16, 1)), seed 0, and torch's
-  // outputs for 8 inputs.
+  // tests/fixtures: written by examples/pytorch_safetensors.py export tanh_mlp with torch 1.13
+  // (Debian's python3-torch): nn.Sequential(Linear(2, 16), Tanh(), Linear(16, 1)), seed 0, with
+  // 8 inputs and torch's outputs as test vectors in the file and as text.
   const auto f = read_file(std::string(CTNN_FIXTURES_DIR) + "/torch_tanh_mlp.safetensors");
-  REQUIRE(f.size() == 620);
+  REQUIRE(f.size() == 860);
   static TorchMlp net;
   const LoadResult r = load(net, f);
   INFO(to_string(r).c_str());
   REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);  // load ran torch's test vectors (within 1e-4)
   std::FILE* io =
       std::fopen((std::string(CTNN_FIXTURES_DIR) + "/torch_tanh_mlp_io.txt").c_str(), "r");
   REQUIRE(io != nullptr);
@@ -367,6 +471,42 @@ TEST_CASE("A file written from PyTorch loads and gives torch's outputs", "[io]")
   }
   std::fclose(io);
   CHECK(rows == 8);
+}
+
+TEST_CASE("A convolutional model from PyTorch loads, and a layout mistake is caught at load",
+          "[io]") {
+  // examples/pytorch_safetensors.py export conv (torch 1.13): a causal Conv1d(2, 3, 2), ReLU,
+  // Flatten, Linear(24, 2) on samples of 8 frames x 2 channels, with 8 test vectors.
+  auto f = read_file(std::string(CTNN_FIXTURES_DIR) + "/torch_conv.safetensors");
+  REQUIRE(!f.empty());
+  static Conv net{Seed{1}};
+  const LoadResult r = load(net, f);
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);
+
+  // The classic mistake: torch's plain Flatten of (filters, time) is filter-major, ctnn's is
+  // frame-major. Reorder 3.weight's 24 columns that way: every shape still fits, the test vectors
+  // do not.
+  std::uint64_t n = 0;
+  for (int k = 0; k < 8; ++k) n |= std::uint64_t(f[std::size_t(k)]) << (8 * k);
+  const std::string header(reinterpret_cast<const char*>(f.data()) + 8, n);
+  const std::size_t at = header.find("\"3.weight\"");
+  REQUIRE(at != std::string::npos);
+  std::size_t begin = 0;
+  REQUIRE(std::sscanf(header.c_str() + header.find("data_offsets", at), "data_offsets\":[%zu",
+                      &begin) == 1);
+  std::byte* w = f.data() + 8 + n + begin;
+  const std::vector<std::byte> original(w, w + 2 * 24 * 4);
+  for (std::size_t o = 0; o < 2; ++o)
+    for (std::size_t t = 0; t < 8; ++t)
+      for (std::size_t c = 0; c < 3; ++c)
+        std::memcpy(w + 4 * (o * 24 + c * 8 + t), original.data() + 4 * (o * 24 + t * 3 + c), 4);
+  const Conv before = net;
+  const LoadResult swapped = load(net, f);
+  INFO(to_string(swapped).c_str());
+  CHECK(swapped.status == LoadStatus::test_vectors_differ);
+  CHECK(net == before);
 }
 
 TEST_CASE("save_file and load_file over C stdio", "[io]") {
@@ -398,22 +538,27 @@ TEST_CASE("save_file and load_file over C stdio", "[io]") {
 }
 
 TEST_CASE("ctnn writes a file for PyTorch to read back (checked by the python test)", "[io]") {
-  static TorchMlp net{Seed{11}};
-  std::vector<std::byte> f(saved_size<TorchMlp>);
-  REQUIRE(save(net, f));
-  const std::string base = std::string(CTNN_TEST_OUTPUT_DIR) + "/ctnn_tanh_mlp";
-  std::FILE* out = std::fopen((base + ".safetensors").c_str(), "wb");
-  REQUIRE(out != nullptr);
-  REQUIRE(std::fwrite(f.data(), 1, f.size(), out) == f.size());
-  std::fclose(out);
-  std::FILE* io = std::fopen((base + "_io.txt").c_str(), "w");
-  REQUIRE(io != nullptr);
-  std::fprintf(io, "# ctnn: x0 x1 y\n");
-  for (int i = 0; i < 8; ++i) {
-    const float x0 = -2.0f + 0.5f * float(i), x1 = 1.0f - 0.25f * float(i);
-    const auto y = net.forward(Vector<float, 2>{{x0, x1}});
-    std::fprintf(io, "%.9g %.9g %.9g\n", double(x0), double(x1), double(y[0]));
+  // With test vectors: the python test loads the weights into torch and compares torch's outputs
+  // with ctnn's for the same inputs.
+  const auto write = [](const auto& net, const auto& x, const char* name) {
+    std::vector<std::byte> f(
+        saved_size<std::remove_cvref_t<decltype(net)>, std::remove_cvref_t<decltype(x)>::rows>);
+    REQUIRE(save(net, f, x));
+    std::FILE* out = std::fopen((std::string(CTNN_TEST_OUTPUT_DIR) + "/" + name).c_str(), "wb");
+    REQUIRE(out != nullptr);
+    REQUIRE(std::fwrite(f.data(), 1, f.size(), out) == f.size());
+    std::fclose(out);
+  };
+  static TorchMlp mlp{Seed{11}};
+  Matrix<float, 8, 2> x;
+  for (std::size_t i = 0; i < 8; ++i) {
+    x(i, 0) = -2.0f + 0.5f * float(i);
+    x(i, 1) = 1.0f - 0.25f * float(i);
   }
-  std::fclose(io);
+  write(mlp, x, "ctnn_tanh_mlp.safetensors");
+  static Conv conv{Seed{12}};
+  Matrix<float, 4, 16> s;
+  for (std::size_t i = 0; i < s.size; ++i) s[i] = std::sin(0.7f * float(i));
+  write(conv, s, "ctnn_conv.safetensors");
 }
 #endif

@@ -312,7 +312,7 @@ constexpr double worst_difference() {
   for (std::size_t r = 0; r < 8; ++r) {
     const auto& x = torch_tanh_mlp::test_inputs[r];
     const auto y = net.forward(Vector<float, 2>{{float(x[0]), float(x[1])}});
-    const double d = double(y[0]) - torch_tanh_mlp::test_outputs[r];
+    const double d = double(y[0]) - torch_tanh_mlp::test_outputs[r][0];
     worst = d > worst ? d : (-d > worst ? -d : worst);
   }
   return worst;

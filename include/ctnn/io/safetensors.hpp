@@ -193,8 +193,41 @@ template <class Net>
 inline constexpr DType file_dtype_of =
     std::is_same_v<typename Net::value_type, double> ? DType::f64 : DType::f32;
 
-/// The header's JSON (without padding): metadata first, then the tensors in manifest order.
-template <class Net>
+/// The dims of a test-vector tensor for samples of Shape: [samples, size] or [samples, time,
+/// channels].
+template <class Shape>
+constexpr std::size_t test_rank = is_sequence_v<Shape> ? 3 : 2;
+template <class Shape>
+constexpr std::array<std::uint64_t, 3> test_dims(std::uint64_t samples) {
+  if constexpr (is_sequence_v<Shape>)
+    return {samples, Shape::time, Shape::channels};
+  else
+    return {samples, Shape::size, 0};
+}
+template <class Shape>
+constexpr void write_test_entry(text_writer& w, std::string_view name, std::size_t samples,
+                                std::uint64_t& offset, DType dtype) {
+  w.put(",\"");
+  w.put(name);
+  w.put("\":{\"dtype\":\"");
+  w.put(dtype_name(dtype));
+  w.put("\",\"shape\":[");
+  const auto dims = test_dims<Shape>(samples);
+  for (std::size_t a = 0; a < test_rank<Shape>; ++a) {
+    if (a != 0) w.put(',');
+    w.put_number(dims[a]);
+  }
+  w.put("],\"data_offsets\":[");
+  w.put_number(offset);
+  w.put(',');
+  offset += samples * Shape::size * dtype_bytes(dtype);
+  w.put_number(offset);
+  w.put("]}");
+}
+
+/// The header's JSON (without padding): metadata first, then the tensors in manifest order, then
+/// the test vectors when Samples > 0.
+template <class Net, std::size_t Samples>
 constexpr void write_header(text_writer& w, const std::array<ManifestEntry, tensor_count<Net>>& m) {
   w.put("{\"__metadata__\":{\"ctnn.architecture\":\"");
   write_architecture<Net>(w);
@@ -217,13 +250,19 @@ constexpr void write_header(text_writer& w, const std::array<ManifestEntry, tens
     w.put_number(offset);
     w.put("]}");
   }
+  if constexpr (Samples > 0) {
+    write_test_entry<typename Net::template shape_type<0>>(w, "ctnn.test_input", Samples, offset,
+                                                           file_dtype_of<Net>);
+    write_test_entry<typename Net::template shape_type<Net::depth>>(w, "ctnn.test_output", Samples,
+                                                                    offset, file_dtype_of<Net>);
+  }
   w.put('}');
 }
 
-template <class Net>
+template <class Net, std::size_t Samples>
 constexpr std::size_t padded_header_length(const std::array<ManifestEntry, tensor_count<Net>>& m) {
   text_writer w;
-  write_header<Net>(w, m);
+  write_header<Net, Samples>(w, m);
   return (w.size + 7) / 8 * 8;  // the data starts 8-byte aligned, as PyTorch's writer pads
 }
 
@@ -247,23 +286,26 @@ inline constexpr std::uint64_t architecture_hash = [] {
 }();
 
 namespace detail {
-template <class Net>
-inline constexpr std::size_t header_length = padded_header_length<Net>(manifest<Net>);
-template <class Net>
+template <class Net, std::size_t Samples>
+inline constexpr std::size_t header_length = padded_header_length<Net, Samples>(manifest<Net>);
+template <class Net, std::size_t Samples>
 inline constexpr auto header_text = [] {
-  std::array<char, header_length<Net>> a{};
+  std::array<char, header_length<Net, Samples>> a{};
   text_writer w{a.data()};
-  write_header<Net>(w, manifest<Net>);
+  write_header<Net, Samples>(w, manifest<Net>);
   while (w.size < a.size()) w.put(' ');
   return a;
 }();
-template <class Net>
-inline constexpr std::size_t data_bytes = Net::parameter_count* dtype_bytes(file_dtype_of<Net>);
+template <class Net, std::size_t Samples>
+inline constexpr std::size_t data_bytes = (Net::parameter_count +
+                                           Samples * (Net::input_size + Net::output_size)) *
+                                          dtype_bytes(file_dtype_of<Net>);
 }  // namespace detail
 
-/// Bytes of Net's safetensors file as save writes it.
-template <class Net>
-inline constexpr std::size_t saved_size = 8 + detail::header_length<Net> + detail::data_bytes<Net>;
+/// Bytes of Net's safetensors file as save writes it, with Samples test vectors.
+template <class Net, std::size_t Samples = 0>
+inline constexpr std::size_t saved_size =
+    8 + detail::header_length<Net, Samples> + detail::data_bytes<Net, Samples>;
 
 namespace detail {
 
@@ -332,31 +374,44 @@ constexpr void for_each_manifest_tensor(Net& net, F&& f) {
 }  // namespace detail
 
 namespace detail {
-/// Hands net's file to sink(bytes, count) in order, in pieces of at most 1 KiB.
-template <class Net, class Sink>
-void write_file(const Net& net, Sink&& sink) {
-  constexpr std::size_t n = header_length<Net>;
+/// Hands net's file to sink(bytes, count) in order, in pieces of at most 1 KiB; with test
+/// vectors, the inputs and net's outputs for them after the parameters.
+template <class Net, std::size_t Samples = 0, class Sink>
+void write_file(
+    const Net& net, Sink&& sink,
+    const Matrix<typename Net::value_type, Samples, Net::input_size>* test_input = nullptr) {
+  constexpr std::size_t n = header_length<Net, Samples>;
   std::byte piece[1024];
   store_little_endian(piece, std::uint64_t{n});
   sink(piece, 8);
   for (std::size_t at = 0; at < n; at += sizeof piece) {
     for (std::size_t i = at; i < n && i < at + sizeof piece; ++i)
-      piece[i - at] = std::byte(header_text<Net>[i]);
+      piece[i - at] = std::byte(header_text<Net, Samples>[i]);
     sink(piece, n - at < sizeof piece ? n - at : sizeof piece);
   }
   using T = typename Net::value_type;
   std::size_t used = 0;
+  const auto put = [&](T value) {
+    if (used + sizeof(T) > sizeof piece) {
+      sink(piece, used);
+      used = 0;
+    }
+    store_little_endian(piece + used, value);
+    used += sizeof(T);
+  };
   for_each_manifest_tensor(net, [&](std::size_t t, const auto& matrix) {
     const TensorLayout& layout = manifest<Net>[t].layout;
-    for (std::size_t i = 0; i < layout.size(); ++i) {
-      if (used + sizeof(T) > sizeof piece) {
-        sink(piece, used);
-        used = 0;
-      }
-      store_little_endian(piece + used, matrix[layout.matrix_index(i)]);
-      used += sizeof(T);
-    }
+    for (std::size_t i = 0; i < layout.size(); ++i) put(matrix[layout.matrix_index(i)]);
   });
+  if constexpr (Samples > 0) {
+    for (std::size_t i = 0; i < Samples * Net::input_size; ++i) put((*test_input)[i]);
+    for (std::size_t s = 0; s < Samples; ++s) {  // one sample at a time: bounded stack
+      Matrix<T, 1, Net::input_size> x;
+      for (std::size_t i = 0; i < Net::input_size; ++i) x[i] = (*test_input)(s, i);
+      const auto y = net.forward(x);
+      for (std::size_t j = 0; j < Net::output_size; ++j) put(y[j]);
+    }
+  }
   sink(piece, used);
 }
 }  // namespace detail
@@ -375,23 +430,49 @@ requires is_network_v<Net>
   return true;
 }
 
+/// save, adding test vectors: the Samples inputs given (one per row) as ctnn.test_input and net's
+/// outputs for them as ctnn.test_output, so that whoever loads the file (ctnn's load, or
+/// examples/pytorch_safetensors.py) can check that the weights reproduce them.
+/// saved_size<Net, Samples> bytes.
+template <class Net, std::size_t Samples>
+requires is_network_v<Net>
+[[nodiscard]] bool save(
+    const Net& net, std::span<std::byte> out,
+    const Matrix<typename Net::value_type, Samples, Net::input_size>& test_input) {
+  if (out.size() < saved_size<Net, Samples>) return false;
+  std::byte* to = out.data();
+  detail::write_file<Net, Samples>(
+      net,
+      [&](const std::byte* bytes, std::size_t count) {
+        std::memcpy(to, bytes, count);
+        to += count;
+      },
+      &test_input);
+  return true;
+}
+
 /// Why load accepted or rejected a file.
 enum class LoadStatus : std::uint8_t {
   ok,
-  truncated,              ///< shorter than 8 bytes, or than 8 + its header length
-  header_too_large,       ///< a header length above 100,000,000 bytes (the reference's cap)
-  bad_json,               ///< not strict JSON, or not an object of objects (`offset`: where)
-  bad_tensor_entry,       ///< an entry without exactly dtype, shape and data_offsets
-  duplicate_key,          ///< a name given twice (`tensor`)
-  unsupported_dtype,      ///< a dtype other than F16, BF16, F32, F64 (`tensor`)
-  missing_tensor,         ///< a tensor of the network is not in the file (`tensor`)
-  unknown_tensor,         ///< a tensor the network does not have (`tensor`; see LoadOptions)
-  wrong_shape,            ///< `tensor` has found_shape instead of expected_shape
-  bad_offsets,            ///< byte ranges not contiguous from 0, or bytes != elements x dtype
-  buffer_not_covered,     ///< the data buffer is longer or shorter than the tensors' ranges
-  architecture_mismatch,  ///< metadata "ctnn.architecture" differs from architecture<Net>
-  non_finite_value,       ///< NaN or Inf in `tensor`
-  too_many_tensors,       ///< more entries than the network's tensors + 64
+  truncated,                  ///< shorter than 8 bytes, or than 8 + its header length
+  header_too_large,           ///< a header length above 100,000,000 bytes (the reference's cap)
+  bad_json,                   ///< not strict JSON, or not an object of objects (`offset`: where)
+  bad_tensor_entry,           ///< an entry without exactly dtype, shape and data_offsets
+  duplicate_key,              ///< a name given twice (`tensor`)
+  unsupported_dtype,          ///< a dtype other than F16, BF16, F32, F64 (`tensor`)
+  missing_tensor,             ///< a tensor of the network is not in the file (`tensor`)
+  unknown_tensor,             ///< a tensor the network does not have (`tensor`; see LoadOptions)
+  wrong_shape,                ///< `tensor` has found_shape instead of expected_shape
+  bad_offsets,                ///< byte ranges not contiguous from 0, or bytes != elements x dtype
+  buffer_not_covered,         ///< the data buffer is longer or shorter than the tensors' ranges
+  architecture_mismatch,      ///< metadata "ctnn.architecture" differs from architecture<Net>
+  non_finite_value,           ///< NaN or Inf in `tensor`
+  too_many_tensors,           ///< more entries than the network's tensors + 64
+  bad_test_vectors,           ///< one of ctnn.test_input / ctnn.test_output alone, or no samples,
+                              ///< or sample counts that differ
+  test_vectors_differ,        ///< the file's weights do not give its test outputs (`sample`, ...)
+  test_vectors_need_scratch,  ///< the file has test vectors and Net is too large to copy on the
+                              ///< stack: pass a scratch network (or check_test_vectors = false)
 };
 
 constexpr const char* to_string(LoadStatus s) {
@@ -426,6 +507,13 @@ constexpr const char* to_string(LoadStatus s) {
       return "NaN or Inf in a tensor";
     case LoadStatus::too_many_tensors:
       return "too many tensors";
+    case LoadStatus::bad_test_vectors:
+      return "ctnn.test_input and ctnn.test_output do not come as a pair of equal sample counts";
+    case LoadStatus::test_vectors_differ:
+      return "the network with the file's weights does not give the file's test outputs";
+    case LoadStatus::test_vectors_need_scratch:
+      return "the file has test vectors and the network is too large to copy on the stack: "
+             "pass a scratch network to load";
   }
   return "unknown";
 }
@@ -437,6 +525,13 @@ struct LoadResult {
   std::size_t expected_rank = 0, found_rank = 0;
   std::array<std::uint64_t, 4> expected_shape{}, found_shape{};
   std::size_t offset = 0;  ///< for bad_json: the header byte where reading stopped
+  /// Samples of the file's test vectors that the network reproduced (0: the file has none, or
+  /// they were not checked).
+  std::size_t tested_samples = 0;
+  /// For test_vectors_differ: the first sample and output outside the tolerance, the value the
+  /// file expects and the one the network gave.
+  std::size_t sample = 0, output = 0;
+  double expected_value = 0, found_value = 0;
 
   constexpr bool ok() const { return status == LoadStatus::ok; }
   /// The tensor concerned, as written in the file (JSON escapes not decoded; at most 63 bytes).
@@ -473,7 +568,21 @@ struct LoadOptions {
   /// nn.Sequential (e.g. {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}). Empty: the
   /// manifest's names. Another count than the manifest's is rejected (missing_tensor).
   std::span<const std::string_view> names = {};
+  /// Run the file's test vectors (tensors ctnn.test_input [samples, input...] and
+  /// ctnn.test_output [samples, output...]) through the network with the file's weights before
+  /// writing, and reject the file when an output differs by more than
+  /// test_tolerance * max(1, |expected|). Catches transposed or misordered weights.
+  bool check_test_vectors = true;
+  double test_tolerance = 1e-4;
 };
+
+/// Names of the optional test-vector tensors of a file.
+inline constexpr std::string_view test_input_name = "ctnn.test_input";
+inline constexpr std::string_view test_output_name = "ctnn.test_output";
+
+/// The largest network that load copies on the stack to run a file's test vectors; above it,
+/// pass a scratch network: load(net, bytes, scratch).
+inline constexpr std::size_t load_stack_copy_limit = 16 * 1024;
 
 /// A description for humans, e.g. "wrong_shape: tensor 0.weight has shape [3, 2], the network
 /// expects [16, 2]".
@@ -502,6 +611,10 @@ inline LoadMessage to_string(const LoadResult& r) {
                   to_string(r.status), int(r.found_architecture().size()),
                   r.found_architecture().data(), int(r.expected_architecture().size()),
                   r.expected_architecture().data());
+  } else if (r.status == LoadStatus::test_vectors_differ) {
+    std::snprintf(m.text, sizeof m.text,
+                  "%s: sample %zu, output %zu: the file expects %.9g, the network gives %.9g",
+                  to_string(r.status), r.sample, r.output, r.expected_value, r.found_value);
   } else if (r.status == LoadStatus::bad_json) {
     std::snprintf(m.text, sizeof m.text, "%s (at header byte %zu)", to_string(r.status), r.offset);
   } else if (!r.tensor().empty()) {
@@ -522,8 +635,51 @@ struct file_tensor {
   std::size_t rank = 0;
   std::array<std::uint64_t, 4> shape{};
   std::uint64_t begin = 0, end = 0;
+  std::uint64_t elements = 0;
   std::size_t match = std::size_t(-1);  // manifest index, or none
 };
+
+template <class Shape>
+bool test_shape_matches(const file_tensor& t, LoadResult& r) {
+  constexpr std::size_t rank = test_rank<Shape>;
+  const auto want = test_dims<Shape>(t.rank > 0 ? t.shape[0] : 1);
+  bool same = t.rank == rank;
+  for (std::size_t a = 0; same && a < rank; ++a) same = t.shape[a] == want[a];
+  if (!same) {
+    r.expected_rank = rank;
+    r.found_rank = t.rank;
+    for (std::size_t a = 0; a < rank; ++a) r.expected_shape[a] = want[a];
+    r.found_shape = t.shape;
+  }
+  return same;
+}
+
+/// Runs every test sample through net (one at a time: no buffer grows with the sample count).
+template <class Net>
+bool reproduces_test_vectors(const Net& net, const file_tensor& in, const file_tensor& out,
+                             const std::byte* data, double tolerance, LoadResult& r) {
+  using T = typename Net::value_type;
+  Matrix<T, 1, Net::input_size> x;
+  for (std::size_t s = 0; s < in.shape[0]; ++s) {
+    for (std::size_t i = 0; i < Net::input_size; ++i)
+      x[i] = static_cast<T>(decode(data + in.begin, in.dtype, s * Net::input_size + i));
+    const auto y = net.forward(x);
+    for (std::size_t j = 0; j < Net::output_size; ++j) {
+      const double e = decode(data + out.begin, out.dtype, s * Net::output_size + j);
+      const double found = static_cast<double>(y[j]);
+      const double d = found > e ? found - e : e - found;
+      if (!(d <= tolerance * (e > 1 ? e : e < -1 ? -e : 1))) {
+        r.sample = s;
+        r.output = j;
+        r.expected_value = e;
+        r.found_value = found;
+        return false;
+      }
+    }
+  }
+  r.tested_samples = in.shape[0];
+  return true;
+}
 
 /// Reads one tensor entry's object: exactly dtype, shape (rank <= 4) and data_offsets.
 inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t) {
@@ -577,15 +733,10 @@ inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t) {
 
 }  // namespace detail
 
-/// Reads net's parameters from a safetensors file in `bytes`. Checks everything first (header
-/// length and bounds, strict JSON, every tensor present once with the network's shape, byte
-/// ranges contiguous and covering the buffer exactly, the architecture when the file names one,
-/// every value finite); only then converts and writes. On any rejection net is untouched.
+namespace detail {
 template <class Net>
-requires is_network_v<Net>
-[[nodiscard]] LoadResult load(Net& net, std::span<const std::byte> bytes,
-                              LoadOptions options = {}) {
-  using detail::file_tensor;
+LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch,
+                        const LoadOptions& options) {
   constexpr auto& m = manifest<Net>;
   constexpr std::size_t expected = m.size();
   constexpr std::size_t capacity = expected + 64;
@@ -596,7 +747,7 @@ requires is_network_v<Net>
     return r;
   };
   if (bytes.size() < 8) return fail(LoadStatus::truncated);
-  const std::uint64_t n = detail::load_little_endian(bytes.data(), 8);
+  const std::uint64_t n = load_little_endian(bytes.data(), 8);
   if (n > 100'000'000) return fail(LoadStatus::header_too_large);
   if (n > bytes.size() - 8) return fail(LoadStatus::truncated);
   const std::string_view header{reinterpret_cast<const char*>(bytes.data()) + 8, std::size_t(n)};
@@ -606,7 +757,7 @@ requires is_network_v<Net>
   // Parse the header.
   std::array<file_tensor, capacity> found{};
   std::size_t count = 0;
-  detail::json_cursor c{header};
+  json_cursor c{header};
   const auto json_error = [&] {
     r.offset = c.at;
     return fail(LoadStatus::bad_json);
@@ -619,7 +770,7 @@ requires is_network_v<Net>
     std::string_view key;
     bool escaped;
     if (!c.string(key, escaped) || !c.take(':')) return json_error();
-    if (detail::json_string_equals(key, escaped, "__metadata__")) {
+    if (json_string_equals(key, escaped, "__metadata__")) {
       if (seen_metadata) {
         r.set_tensor(key);
         return fail(LoadStatus::duplicate_key);
@@ -633,9 +784,9 @@ requires is_network_v<Net>
         std::string_view k, v;
         bool ke, ve;
         if (!c.string(k, ke) || !c.take(':') || !c.string(v, ve)) return json_error();
-        if (detail::json_string_equals(k, ke, "ctnn.architecture")) {
+        if (json_string_equals(k, ke, "ctnn.architecture")) {
           r.set_found_architecture(v);
-          if (!detail::json_string_equals(v, ve, architecture<Net>))
+          if (!json_string_equals(v, ve, architecture<Net>))
             r.status = LoadStatus::architecture_mismatch;  // reported after the JSON is read
         }
       }
@@ -650,7 +801,7 @@ requires is_network_v<Net>
         r.set_tensor(key);
         return fail(LoadStatus::duplicate_key);
       }
-    if (const LoadStatus s = detail::read_tensor_entry(c, t); s != LoadStatus::ok) {
+    if (const LoadStatus s = read_tensor_entry(c, t); s != LoadStatus::ok) {
       r.set_tensor(key);
       if (s == LoadStatus::bad_json) return json_error();
       return fail(s);
@@ -670,13 +821,25 @@ requires is_network_v<Net>
                                                  : std::string_view{});
     return fail(LoadStatus::missing_tensor);
   }
+  using In = typename Net::template shape_type<0>;
+  using Out = typename Net::template shape_type<Net::depth>;
+  const file_tensor *test_in = nullptr, *test_out = nullptr;
   std::array<bool, expected == 0 ? 1 : expected> present{};
   for (std::size_t k = 0; k < count; ++k) {
     file_tensor& t = found[k];
     for (std::size_t e = 0; e < expected; ++e)
-      if (detail::json_string_equals(t.raw_name, t.escaped, name_of(e))) t.match = e;
+      if (json_string_equals(t.raw_name, t.escaped, name_of(e))) t.match = e;
     r.set_tensor(t.raw_name);
     if (t.match == std::size_t(-1)) {
+      const bool is_input = json_string_equals(t.raw_name, t.escaped, test_input_name);
+      if (is_input || json_string_equals(t.raw_name, t.escaped, test_output_name)) {
+        const file_tensor*& slot = is_input ? test_in : test_out;
+        if (slot != nullptr) return fail(LoadStatus::duplicate_key);
+        if (!(is_input ? test_shape_matches<In>(t, r) : test_shape_matches<Out>(t, r)))
+          return fail(LoadStatus::wrong_shape);
+        slot = &t;
+        continue;
+      }
       if (!options.ignore_unknown_tensors) return fail(LoadStatus::unknown_tensor);
       continue;
     }
@@ -699,6 +862,9 @@ requires is_network_v<Net>
       return fail(LoadStatus::missing_tensor);
     }
   r.set_tensor({});
+  if ((test_in == nullptr) != (test_out == nullptr) ||
+      (test_in != nullptr && (test_in->shape[0] == 0 || test_in->shape[0] != test_out->shape[0])))
+    return fail(LoadStatus::bad_test_vectors);
 
   // Byte ranges: each exactly its elements, together contiguous from 0 to the end of the file.
   std::array<std::size_t, capacity> order{};
@@ -708,7 +874,7 @@ requires is_network_v<Net>
       std::swap(order[j], order[j - 1]);
   std::uint64_t covered = 0;
   for (std::size_t k = 0; k < count; ++k) {
-    const file_tensor& t = found[order[k]];
+    file_tensor& t = found[order[k]];
     std::uint64_t elements = 1;
     for (std::size_t a = 0; a < t.rank; ++a) {
       if (t.shape[a] != 0 && elements > (std::uint64_t{1} << 53) / t.shape[a]) {
@@ -723,33 +889,73 @@ requires is_network_v<Net>
       return fail(LoadStatus::bad_offsets);
     }
     covered = t.end;
+    t.elements = elements;
   }
   if (covered != data_size) return fail(LoadStatus::buffer_not_covered);
 
   // Every value finite, before anything is written.
   for (std::size_t k = 0; k < count; ++k) {
     const file_tensor& t = found[k];
-    if (t.match == std::size_t(-1)) continue;
-    const std::size_t size = m[t.match].layout.size();
-    for (std::size_t i = 0; i < size; ++i)
-      if (!is_finite(detail::decode(data + t.begin, t.dtype, i))) {
+    if (t.match == std::size_t(-1) && &t != test_in && &t != test_out) continue;
+    for (std::size_t i = 0; i < t.elements; ++i)
+      if (!is_finite(decode(data + t.begin, t.dtype, i))) {
         r.set_tensor(t.raw_name);
         return fail(LoadStatus::non_finite_value);
       }
   }
 
-  // Write.
+  // Write (into a copy first when the file has test vectors to run).
   std::array<const file_tensor*, expected == 0 ? 1 : expected> by_manifest{};
   for (std::size_t k = 0; k < count; ++k)
     if (found[k].match != std::size_t(-1)) by_manifest[found[k].match] = &found[k];
-  detail::for_each_manifest_tensor(net, [&](std::size_t e, auto& matrix) {
-    using T = typename std::remove_cvref_t<decltype(matrix)>::value_type;
-    const file_tensor& t = *by_manifest[e];
-    const TensorLayout& layout = m[e].layout;
-    for (std::size_t i = 0; i < layout.size(); ++i)
-      matrix[layout.matrix_index(i)] = static_cast<T>(detail::decode(data + t.begin, t.dtype, i));
-  });
+  const auto write = [&](Net& to) {
+    for_each_manifest_tensor(to, [&](std::size_t e, auto& matrix) {
+      using T = typename std::remove_cvref_t<decltype(matrix)>::value_type;
+      const file_tensor& t = *by_manifest[e];
+      const TensorLayout& layout = m[e].layout;
+      for (std::size_t i = 0; i < layout.size(); ++i)
+        matrix[layout.matrix_index(i)] = static_cast<T>(decode(data + t.begin, t.dtype, i));
+    });
+  };
+  if (test_in != nullptr && options.check_test_vectors) {
+    const auto reproduces = [&](Net& copy) {
+      write(copy);
+      return reproduces_test_vectors(copy, *test_in, *test_out, data, options.test_tolerance, r);
+    };
+    if (scratch != nullptr) {
+      if (!reproduces(*scratch)) return fail(LoadStatus::test_vectors_differ);
+    } else if constexpr (sizeof(Net) <= load_stack_copy_limit) {
+      Net copy = net;
+      if (!reproduces(copy)) return fail(LoadStatus::test_vectors_differ);
+    } else {
+      return fail(LoadStatus::test_vectors_need_scratch);
+    }
+  }
+  write(net);
   return r;
+}
+}  // namespace detail
+
+/// Reads net's parameters from a safetensors file in `bytes`. Checks everything first (header
+/// length and bounds, strict JSON, every tensor present once with the network's shape, byte
+/// ranges contiguous and covering the buffer exactly, the architecture when the file names one,
+/// every value finite, and the file's test vectors when it has some); only then writes. On any
+/// rejection net is untouched. Test vectors run on a copy of net on the stack, for networks of at
+/// most load_stack_copy_limit bytes; for larger ones use the overload with a scratch network.
+template <class Net>
+requires is_network_v<Net>
+[[nodiscard]] LoadResult load(Net& net, std::span<const std::byte> bytes,
+                              LoadOptions options = {}) {
+  return detail::load_checked<Net>(net, bytes, nullptr, options);
+}
+
+/// load, running the file's test vectors on `scratch` (which gets the file's weights whenever the
+/// file passed every other check), so that no copy of Net is made on the stack.
+template <class Net>
+requires is_network_v<Net>
+[[nodiscard]] LoadResult load(Net& net, std::span<const std::byte> bytes, Net& scratch,
+                              LoadOptions options = {}) {
+  return detail::load_checked<Net>(net, bytes, &scratch, options);
 }
 
 }  // namespace ctnn

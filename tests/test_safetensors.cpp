@@ -192,6 +192,16 @@ TEST_CASE("load converts F16, BF16 and F64 exactly", "[io]") {
   CHECK(net.layer<1>().bias[2] == 0.15625f);
   CHECK(net.layer<3>().weights[0] == 0.1f);
   CHECK(net.layer<3>().bias[0] == -7.0f);
+
+  // An F64 value finite as double but beyond float's range would become Inf in a float network:
+  // rejected like Inf itself.
+  const double huge[3] = {0.1, 1e300, 3.0};
+  std::memcpy(data.data() + 18, huge, 24);
+  const Small before = net;
+  const LoadResult overflow = load(net, file(header, data));
+  CHECK(overflow.status == LoadStatus::non_finite_value);
+  CHECK(overflow.tensor() == "2.weight");
+  CHECK(net == before);
 }
 
 TEST_CASE("every malformed or mismatched file is rejected and the network untouched", "[io]") {
@@ -368,7 +378,7 @@ TEST_CASE("load runs a file's test vectors and rejects weights that do not repro
   // Within the tolerance (1e-4 relative by default), and a tolerance the caller sets.
   CHECK(load(net, file(small_header(test_entries), small_data_with_tests(y0, y1 * 1.00005f))).ok());
   CHECK(rejected(file(small_header(test_entries), small_data_with_tests(y0, y1 * 1.00005f)),
-                 LoadStatus::test_vectors_differ, LoadOptions{.test_tolerance = 1e-5})
+                 LoadStatus::test_vectors_differ, LoadOptions{.test_tolerance = 1e-5f})
             .sample == 1);
   // Not checked when the caller says so: the file loads, no sample counted.
   const LoadResult unchecked =

@@ -346,19 +346,24 @@ inline float half_to_float(std::uint16_t h) {
   return std::bit_cast<float>(sign | ((exponent + 127 - 15) << 23) | (mantissa << 13));
 }
 
-/// Element i of a tensor of dtype d, as double (exact for every dtype read here).
-inline double decode(const std::byte* data, DType d, std::size_t i) {
+/// Element i of a tensor of dtype d, converted to T (the network's element type): a float
+/// network reading F32, F16 or BF16 never touches double (no soft-double code on an FPU-less or
+/// single-precision microcontroller).
+template <class T>
+T decode(const std::byte* data, DType d, std::size_t i) {
   switch (d) {
     case DType::f64:
-      return std::bit_cast<double>(load_little_endian(data + 8 * i, 8));
+      return static_cast<T>(std::bit_cast<double>(load_little_endian(data + 8 * i, 8)));
     case DType::f32:
-      return std::bit_cast<float>(std::uint32_t(load_little_endian(data + 4 * i, 4)));
+      return static_cast<T>(
+          std::bit_cast<float>(std::uint32_t(load_little_endian(data + 4 * i, 4))));
     case DType::bf16:
-      return std::bit_cast<float>(std::uint32_t(load_little_endian(data + 2 * i, 2)) << 16);
+      return static_cast<T>(
+          std::bit_cast<float>(std::uint32_t(load_little_endian(data + 2 * i, 2)) << 16));
     case DType::f16:
-      return half_to_float(std::uint16_t(load_little_endian(data + 2 * i, 2)));
+      return static_cast<T>(half_to_float(std::uint16_t(load_little_endian(data + 2 * i, 2))));
   }
-  return 0;
+  return T{};
 }
 
 /// Calls f(manifest index, matrix) for every parameter tensor of net, in manifest order.
@@ -573,7 +578,7 @@ struct LoadOptions {
   /// writing, and reject the file when an output differs by more than
   /// test_tolerance * max(1, |expected|). Catches transposed or misordered weights.
   bool check_test_vectors = true;
-  double test_tolerance = 1e-4;
+  float test_tolerance = 1e-4f;
 };
 
 /// Names of the optional test-vector tensors of a file.
@@ -657,22 +662,22 @@ bool test_shape_matches(const file_tensor& t, LoadResult& r) {
 /// Runs every test sample through net (one at a time: no buffer grows with the sample count).
 template <class Net>
 bool reproduces_test_vectors(const Net& net, const file_tensor& in, const file_tensor& out,
-                             const std::byte* data, double tolerance, LoadResult& r) {
+                             const std::byte* data, float tolerance, LoadResult& r) {
   using T = typename Net::value_type;
   Matrix<T, 1, Net::input_size> x;
   for (std::size_t s = 0; s < in.shape[0]; ++s) {
     for (std::size_t i = 0; i < Net::input_size; ++i)
-      x[i] = static_cast<T>(decode(data + in.begin, in.dtype, s * Net::input_size + i));
+      x[i] = decode<T>(data + in.begin, in.dtype, s * Net::input_size + i);
     const auto y = net.forward(x);
     for (std::size_t j = 0; j < Net::output_size; ++j) {
-      const double e = decode(data + out.begin, out.dtype, s * Net::output_size + j);
-      const double found = static_cast<double>(y[j]);
-      const double d = found > e ? found - e : e - found;
-      if (!(d <= tolerance * (e > 1 ? e : e < -1 ? -e : 1))) {
+      const T e = decode<T>(data + out.begin, out.dtype, s * Net::output_size + j);
+      const T found = y[j];
+      const T d = found > e ? found - e : e - found;
+      if (!(d <= static_cast<T>(tolerance) * (e > 1 ? e : e < -1 ? -e : 1))) {
         r.sample = s;
         r.output = j;
-        r.expected_value = e;
-        r.found_value = found;
+        r.expected_value = static_cast<double>(e);
+        r.found_value = static_cast<double>(found);
         return false;
       }
     }
@@ -898,7 +903,7 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
     const file_tensor& t = found[k];
     if (t.match == std::size_t(-1) && &t != test_in && &t != test_out) continue;
     for (std::size_t i = 0; i < t.elements; ++i)
-      if (!is_finite(decode(data + t.begin, t.dtype, i))) {
+      if (!is_finite(decode<typename Net::value_type>(data + t.begin, t.dtype, i))) {
         r.set_tensor(t.raw_name);
         return fail(LoadStatus::non_finite_value);
       }
@@ -914,7 +919,7 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
       const file_tensor& t = *by_manifest[e];
       const TensorLayout& layout = m[e].layout;
       for (std::size_t i = 0; i < layout.size(); ++i)
-        matrix[layout.matrix_index(i)] = static_cast<T>(decode(data + t.begin, t.dtype, i));
+        matrix[layout.matrix_index(i)] = decode<T>(data + t.begin, t.dtype, i);
     });
   };
   if (test_in != nullptr && options.check_test_vectors) {

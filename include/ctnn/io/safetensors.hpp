@@ -204,23 +204,26 @@ constexpr std::array<std::uint64_t, 3> test_dims(std::uint64_t samples) {
   else
     return {samples, Shape::size, 0};
 }
-template <class Shape>
-constexpr void write_test_entry(text_writer& w, std::string_view name, std::size_t samples,
-                                std::uint64_t& offset, DType dtype) {
+/// One tensor's header entry: ,"name":{"dtype":..,"shape":[dims],"data_offsets":[b,e]}; advances
+/// offset past its bytes.
+template <class Dims>
+constexpr void write_entry(text_writer& w, std::string_view name, DType dtype, const Dims& dims,
+                           std::size_t rank, std::uint64_t& offset) {
   w.put(",\"");
   w.put(name);
   w.put("\":{\"dtype\":\"");
   w.put(dtype_name(dtype));
   w.put("\",\"shape\":[");
-  const auto dims = test_dims<Shape>(samples);
-  for (std::size_t a = 0; a < test_rank<Shape>; ++a) {
+  std::uint64_t elements = 1;
+  for (std::size_t a = 0; a < rank; ++a) {
     if (a != 0) w.put(',');
     w.put_number(dims[a]);
+    elements *= dims[a];
   }
   w.put("],\"data_offsets\":[");
   w.put_number(offset);
   w.put(',');
-  offset += samples * Shape::size * dtype_bytes(dtype);
+  offset += elements * dtype_bytes(dtype);
   w.put_number(offset);
   w.put("]}");
 }
@@ -233,28 +236,15 @@ constexpr void write_header(text_writer& w, const std::array<ManifestEntry, tens
   write_architecture<Net>(w);
   w.put("\",\"format\":\"pt\"}");
   std::uint64_t offset = 0;
-  for (const ManifestEntry& e : m) {
-    w.put(",\"");
-    w.put(e.name());
-    w.put("\":{\"dtype\":\"");
-    w.put(dtype_name(file_dtype_of<Net>));
-    w.put("\",\"shape\":[");
-    for (std::size_t a = 0; a < e.layout.rank; ++a) {
-      if (a != 0) w.put(',');
-      w.put_number(e.layout.dims[a]);
-    }
-    w.put("],\"data_offsets\":[");
-    w.put_number(offset);
-    w.put(',');
-    offset += e.layout.size() * dtype_bytes(file_dtype_of<Net>);
-    w.put_number(offset);
-    w.put("]}");
-  }
+  for (const ManifestEntry& e : m)
+    write_entry(w, e.name(), file_dtype_of<Net>, e.layout.dims, e.layout.rank, offset);
   if constexpr (Samples > 0) {
-    write_test_entry<typename Net::template shape_type<0>>(w, "ctnn.test_input", Samples, offset,
-                                                           file_dtype_of<Net>);
-    write_test_entry<typename Net::template shape_type<Net::depth>>(w, "ctnn.test_output", Samples,
-                                                                    offset, file_dtype_of<Net>);
+    using In = typename Net::template shape_type<0>;
+    using Out = typename Net::template shape_type<Net::depth>;
+    write_entry(w, "ctnn.test_input", file_dtype_of<Net>, test_dims<In>(Samples), test_rank<In>,
+                offset);
+    write_entry(w, "ctnn.test_output", file_dtype_of<Net>, test_dims<Out>(Samples), test_rank<Out>,
+                offset);
   }
   w.put('}');
 }

@@ -19,7 +19,7 @@
 
 #include <benchmark/benchmark.h>
 #include <hwy/highway.h>
-#include <ctnn/config.hpp>
+#include <ctnn/simd_target.hpp>
 
 #include "cases.hpp"
 #include "rounds.hpp"

@@ -1,24 +1,11 @@
 /// @file config.hpp
-/// Library-wide configuration: the SIMD target ctnn was compiled for, the alignment and padding
-/// of matrix storage, and the stack limit of an inference call (CTNN_FORWARD_STACK_LIMIT).
+/// Library-wide configuration: the alignment and padding of matrix storage, and the stack limit of
+/// an inference call (CTNN_FORWARD_STACK_LIMIT). The SIMD target: simd_target.hpp.
 #pragma once
 
 #include <cstddef>
 
-// Highway picks its static target from the compiler flags (see README: presets). The kernels are
-// compiled for exactly that target; no runtime dispatch, no -lhwy.
-#include <hwy/highway.h>
-
 namespace ctnn {
-
-/// Name of the SIMD target the kernels were compiled for ("AVX3", "AVX2", "SCALAR", ...).
-/// Print it: a silent SCALAR build is the most common performance mistake.
-inline const char* simd_target_name() {
-  return hwy::TargetName(HWY_STATIC_TARGET);
-}
-
-/// True when the kernels use real vectors (not Highway's one-lane SCALAR target).
-inline constexpr bool simd_is_vectorized = HWY_STATIC_TARGET != HWY_SCALAR;
 
 /// Stack bytes that one inference call (forward(x)) may keep for its intermediate activations;
 /// more is a compile error naming the sizes. Define CTNN_FORWARD_STACK_LIMIT to change it.

@@ -20,4 +20,5 @@
 #include "ctnn/random.hpp"
 #include "ctnn/shape.hpp"
 #include "ctnn/shape_error.hpp"
+#include "ctnn/simd_target.hpp"
 #include "ctnn/train.hpp"

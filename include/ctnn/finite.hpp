@@ -1,6 +1,6 @@
 /// @file finite.hpp
 /// NaN and Inf detection that survives -ffast-math: `is_finite(x)`, `all_finite(matrix)`,
-/// `all_finite(tensors of a network or gradients)`. Bit tests, not isnan (kernels/finite.hpp);
+/// `all_finite(tensors of a network or gradients)`. Bit tests, not isnan (kernels/scalar.hpp);
 /// one pass over the data, vectorized. Check the output of inference with
 /// `ctnn::all_finite(net.forward(x))`; training steps check their inputs and gradients themselves
 /// (train.hpp).
@@ -11,7 +11,7 @@
 #include <type_traits>
 
 #include "ctnn/detail/tensors.hpp"
-#include "ctnn/kernels/finite.hpp"
+#include "ctnn/kernels/dispatch.hpp"
 #include "ctnn/matrix.hpp"
 
 namespace ctnn {

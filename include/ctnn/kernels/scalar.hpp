@@ -4,11 +4,31 @@
 /// every matrix is row-major, element [i, j] of an (R, C)-shaped array at index i * C + j.
 #pragma once
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
+#include <type_traits>
 
 #include "ctnn/detail/math.hpp"
 
-namespace ctnn::kernels::scalar {
+namespace ctnn::kernels {
+
+// Finiteness by bits: x is NaN or +-Inf exactly when its exponent field is all ones, i.e. when
+// (bits & ~sign) >= the bits of +Inf. Integer arithmetic only, so the answer stays right under
+// -ffast-math, where isnan(x) and x != x may be folded to "finite".
+namespace finite_bits {
+/// The unsigned integer of T's width, and the bits of +Inf (the smallest non-finite magnitude).
+template <class T>
+using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+template <class T>
+inline constexpr bits_of<T> infinity_bits = static_cast<bits_of<T>>(sizeof(T) == 4
+                                                                        ? 0x7f800000u
+                                                                        : 0x7ff0000000000000u);
+template <class T>
+inline constexpr bits_of<T> magnitude_mask = ~bits_of<T>{0} >> 1;
+}  // namespace finite_bits
+
+namespace scalar {
 
 /// c (M, N) += a (M, K) * b (K, N).
 template <std::size_t M, std::size_t K, std::size_t N, class T>
@@ -133,4 +153,49 @@ constexpr void softmax_backward_rows(const T* s, const T* da, T* dz) {
   }
 }
 
-}  // namespace ctnn::kernels::scalar
+// ---------------------------------------------------------------- finiteness
+template <std::size_t N, class T>
+constexpr bool all_finite(const T* x) {
+  using U = finite_bits::bits_of<T>;
+  U largest = 0;  // the largest magnitude, as bits (an OR of comparisons would not vectorize)
+  for (std::size_t i = 0; i < N; ++i) {
+    const U m = std::bit_cast<U>(x[i]) & finite_bits::magnitude_mask<T>;
+    largest = m > largest ? m : largest;
+  }
+  return largest < finite_bits::infinity_bits<T>;
+}
+
+// ---------------------------------------------------------------- optimizer updates
+// One pass over a parameter tensor p, its gradient g and the optimizer's state, N elements
+// (MATH.md, "Optimizers"). Hyper-parameters arrive already converted to T, every derived constant
+// (1 - beta, Adam's step size and bias correction) computed by the caller once per step.
+template <std::size_t N, class T>
+constexpr void sgd(T lr, const T* g, T* p) {
+  for (std::size_t i = 0; i < N; ++i) p[i] -= lr * g[i];
+}
+template <std::size_t N, class T>
+constexpr void momentum(T lr, T beta, T one_minus_beta, const T* g, T* v, T* p) {
+  for (std::size_t i = 0; i < N; ++i) {
+    v[i] = beta * v[i] + one_minus_beta * g[i];
+    p[i] -= lr * v[i];
+  }
+}
+template <std::size_t N, class T>
+constexpr void rmsprop(T lr, T beta, T one_minus_beta, T eps, const T* g, T* s, T* p) {
+  for (std::size_t i = 0; i < N; ++i) {
+    s[i] = beta * s[i] + one_minus_beta * g[i] * g[i];
+    p[i] -= lr * g[i] / (detail::sqrt(s[i]) + eps);
+  }
+}
+template <std::size_t N, class T>
+constexpr void adam(T step_size, T beta1, T one_minus_beta1, T beta2, T one_minus_beta2, T eps,
+                    T inv_sqrt_c2, const T* g, T* m, T* v, T* p) {
+  for (std::size_t i = 0; i < N; ++i) {
+    m[i] = beta1 * m[i] + one_minus_beta1 * g[i];
+    v[i] = beta2 * v[i] + one_minus_beta2 * g[i] * g[i];
+    p[i] -= step_size * m[i] / (detail::sqrt(v[i]) * inv_sqrt_c2 + eps);
+  }
+}
+}  // namespace scalar
+
+}  // namespace ctnn::kernels

@@ -1,6 +1,10 @@
 /// @file kernels/simd.hpp
-/// Highway kernels, compiled for the static target chosen by the compiler flags, in Highway's
-/// per-target namespace (reached as kernels::simd).
+/// Highway kernels, in Highway's per-target namespace (ctnn::kernels::N_AVX2, N_AVX3, ...):
+/// compiled for the static target chosen by the compiler flags (reached as kernels::simd), and,
+/// with CTNN_RUNTIME_DISPATCH, also for every x86 target Highway can reach from baseline flags
+/// (kernels/dispatch.hpp chooses among them at run time). This file is re-included once per target
+/// (Highway's foreach_target.h), so it has a per-target guard instead of #pragma once, and every
+/// file it includes that holds Highway code (simd_*.hpp) does too.
 ///
 /// Same signatures and layouts as kernels/scalar.hpp: every matrix is row-major, element [i, j]
 /// of an (R, C)-shaped array at index i * C + j. Sizes are template parameters, so every loop
@@ -8,9 +12,26 @@
 /// stack buffer, a product's column tail through scalar code: never a read past the end of a
 /// matrix, on any target. Accuracy: sums are accumulated in T in another order than the scalar
 /// path (tested against a double reference); exp is Highway's (<= 1 ulp); the activations' own
-/// accuracy is stated with each (layers/activations.hpp).
+/// accuracy is stated with each (layers/activation_functions.hpp).
 /// Fixed-width targets only (x86, NEON): vectors are kept in arrays.
-#pragma once
+
+#include "ctnn/detail/highway.hpp"  // first: it chooses the targets
+
+// Runtime dispatch: compile this file once more for each target beyond the static one.
+#if defined(CTNN_RUNTIME_DISPATCH) && !defined(CTNN_KERNELS_SIMD_ALL_TARGETS)
+#define CTNN_KERNELS_SIMD_ALL_TARGETS
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "ctnn/kernels/simd.hpp"
+#include <hwy/foreach_target.h>
+#endif
+
+// Per-target include guard: Highway toggles HWY_TARGET_TOGGLE between the targets' passes.
+#if defined(CTNN_KERNELS_SIMD_HPP) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_SIMD_HPP
+#undef CTNN_KERNELS_SIMD_HPP
+#else
+#define CTNN_KERNELS_SIMD_HPP
+#endif
 
 #include <cstddef>
 #include <cstring>
@@ -21,7 +42,10 @@
 
 #include "ctnn/config.hpp"
 #include "ctnn/detail/math.hpp"
+#include "ctnn/kernels/scalar.hpp"
+#include "ctnn/kernels/simd_activations.hpp"
 
+#if !HWY_HAVE_SCALABLE  // detail/highway.hpp reports a scalable static target
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::kernels::HWY_NAMESPACE {
 
@@ -29,9 +53,6 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <class T>
 using Tag = hn::ScalableTag<T>;
-
-// Vector lengths are compile-time constants on fixed-width targets; so are all loop bounds below.
-static_assert(!HWY_HAVE_SCALABLE, "ctnn's kernels need a fixed-width SIMD target (not SVE/RVV)");
 
 template <class T>
 inline constexpr std::size_t max_lanes = HWY_MAX_BYTES / sizeof(T);
@@ -106,7 +127,7 @@ template <class F>
 struct apply {
   template <class D, class V>
   HWY_INLINE V operator()(D d, V v) const {
-    return F::vector(d, v);
+    return vector_form<F>::value(d, v);
   }
   template <class T>
   HWY_INLINE T operator()(T x) const {
@@ -293,7 +314,7 @@ HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
 /// then f (an Epilogue, e.g. apply<activation::relu>) applied in registers before the store. a, b,
 /// bias and c are whole ctnn matrices (the batch-1 paths use their padding).
 template <std::size_t M, std::size_t K, std::size_t N, class Epilogue = store_as_is, class T>
-HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
+CTNN_KERNEL void gemm(const T* a, const T* b, const T* bias, T* c) {
   if constexpr (M == 1 && N == 1) {
     const Epilogue epilogue;
     c[0] = epilogue((bias ? bias[0] : T(0)) + gemv_one_column<K>(a, b));
@@ -309,9 +330,15 @@ HWY_INLINE void gemm(const T* a, const T* b, const T* bias, T* c) {
   }
 }
 
+/// c = F(a b + 1 bias), F an element-wise activation applied in registers before the store.
+template <std::size_t M, std::size_t K, std::size_t N, class F, class T>
+CTNN_KERNEL void gemm_activated(const T* a, const T* b, const T* bias, T* c) {
+  gemm<M, K, N, apply<F>>(a, b, bias, c);
+}
+
 /// c (K, N) = a (M, K)^T * g (M, N).
 template <std::size_t M, std::size_t K, std::size_t N, class T>
-HWY_INLINE void gemm_tn(const T* a, const T* g, T* c) {
+CTNN_KERNEL void gemm_tn(const T* a, const T* g, T* c) {
   if constexpr (N == 1) {
     // One gradient column: c += g[m] * (row m of a), along contiguous memory.
     const Tag<T> d;
@@ -385,7 +412,7 @@ HWY_INLINE void gemm_nt_block(const T* g, const T* w, T* c, std::size_t k0) {
 /// there, with it at 120-165); with fewer than 4 rows, or rows of g too long even for 64 KiB, each
 /// element is a dot product of two contiguous rows instead.
 template <std::size_t M, std::size_t N, std::size_t K, class T>
-HWY_INLINE void gemm_nt(const T* g, const T* w, T* c) {
+CTNN_KERNEL void gemm_nt(const T* g, const T* w, T* c) {
   constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
   constexpr std::size_t fits_16k = 16384 / (N * sizeof(T)) / lanes * lanes;
   constexpr std::size_t fits = fits_16k > 0 ? fits_16k : 65536 / (N * sizeof(T)) / lanes * lanes;
@@ -403,7 +430,7 @@ HWY_INLINE void gemm_nt(const T* g, const T* w, T* c) {
 
 /// out (1, N) = column sums of g (M, N): one register per vector of columns, over all rows.
 template <std::size_t M, std::size_t N, class T>
-HWY_INLINE void column_sums(const T* g, T* out) {
+CTNN_KERNEL void column_sums(const T* g, T* out) {
   const Tag<T> d;
   constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
   constexpr std::size_t tail_start = N / lanes * lanes;
@@ -422,29 +449,29 @@ HWY_INLINE void column_sums(const T* g, T* out) {
 // ---------------------------------------------------------------- element-wise
 
 template <std::size_t N, class T>
-HWY_INLINE void add(const T* x, const T* y, T* out) {
+CTNN_KERNEL void add(const T* x, const T* y, T* out) {
   map<N>([](auto, auto a, auto b) { return hn::Add(a, b); }, x, y, out);
 }
 template <std::size_t N, class T>
-HWY_INLINE void sub(const T* x, const T* y, T* out) {
+CTNN_KERNEL void sub(const T* x, const T* y, T* out) {
   map<N>([](auto, auto a, auto b) { return hn::Sub(a, b); }, x, y, out);
 }
 template <std::size_t N, class T>
-HWY_INLINE void mul(const T* x, const T* y, T* out) {
+CTNN_KERNEL void mul(const T* x, const T* y, T* out) {
   map<N>([](auto, auto a, auto b) { return hn::Mul(a, b); }, x, y, out);
 }
 template <std::size_t N, class T>
-HWY_INLINE void scale(T s, const T* x, T* out) {
+CTNN_KERNEL void scale(T s, const T* x, T* out) {
   map<N>([s](auto d, auto a) { return hn::Mul(hn::Set(d, s), a); }, x, out);
 }
 /// y += s x
 template <std::size_t N, class T>
-HWY_INLINE void axpy(T s, const T* x, T* y) {
+CTNN_KERNEL void axpy(T s, const T* x, T* y) {
   map<N>([s](auto d, auto a, auto b) { return hn::MulAdd(hn::Set(d, s), a, b); }, x, y, y);
 }
 /// m (M, N) += 1 row (1, N)
 template <std::size_t M, std::size_t N, class T>
-HWY_INLINE void add_row(const T* row, T* m) {
+CTNN_KERNEL void add_row(const T* row, T* m) {
   for (std::size_t i = 0; i < M; ++i) add<N>(m + i * N, row, m + i * N);
 }
 
@@ -452,13 +479,13 @@ HWY_INLINE void add_row(const T* row, T* m) {
 
 /// a = F(z) over N elements, F an element-wise activation (its vector form).
 template <std::size_t N, class F, class T>
-HWY_INLINE void activate(const T* z, T* a) {
-  map<N>([](auto d, auto v) { return F::vector(d, v); }, z, a);
+CTNN_KERNEL void activate(const T* z, T* a) {
+  map<N>([](auto d, auto v) { return vector_form<F>::value(d, v); }, z, a);
 }
 /// dz = F's gradient from a = F(z) and da = dC/da, over N elements.
 template <std::size_t N, class F, class T>
-HWY_INLINE void activate_backward(const T* a, const T* da, T* dz) {
-  map<N>([](auto d, auto av, auto g) { return F::vector_gradient(d, av, g); }, a, da, dz);
+CTNN_KERNEL void activate_backward(const T* a, const T* da, T* dz) {
+  map<N>([](auto d, auto av, auto g) { return vector_form<F>::gradient(d, av, g); }, a, da, dz);
 }
 
 template <std::size_t N, class T>
@@ -477,7 +504,7 @@ HWY_INLINE T row_sum(const T* x) {
 
 /// Row-wise softmax, stable: exp(z - max) never overflows; vector exp, scalar max and sum.
 template <std::size_t M, std::size_t N, class T>
-HWY_INLINE void softmax_rows(const T* z, T* s) {
+CTNN_KERNEL void softmax_rows(const T* z, T* s) {
   for (std::size_t i = 0; i < M; ++i) {
     const T m = row_max<N>(z + i * N);
     map<N>([m](auto d, auto v) { return hn::Exp(d, hn::Sub(v, hn::Set(d, m))); }, z + i * N,
@@ -489,7 +516,7 @@ HWY_INLINE void softmax_rows(const T* z, T* s) {
 
 /// Per row: dz = s (.) (da - (da . s)).
 template <std::size_t M, std::size_t N, class T>
-HWY_INLINE void softmax_backward_rows(const T* s, const T* da, T* dz) {
+CTNN_KERNEL void softmax_backward_rows(const T* s, const T* da, T* dz) {
   for (std::size_t i = 0; i < M; ++i) {
     const T g_dot_s = dot<N>(da + i * N, s + i * N);
     map<N>(
@@ -501,9 +528,18 @@ HWY_INLINE void softmax_backward_rows(const T* s, const T* da, T* dz) {
 }  // namespace ctnn::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
+#include "ctnn/kernels/simd_finite.hpp"
+#include "ctnn/kernels/simd_optimizer.hpp"
+
+#endif  // !HWY_HAVE_SCALABLE
+#endif  // per-target include guard
+
+#if !defined(CTNN_KERNELS_SIMD_STATIC) && HWY_TARGET == HWY_STATIC_TARGET
+#define CTNN_KERNELS_SIMD_STATIC
 namespace ctnn::kernels {
-/// The SIMD kernels of the target this translation unit is compiled for. They live in Highway's
-/// per-target namespace (ctnn::kernels::N_AVX3_ZEN4, N_AVX2, N_SCALAR, ...), so kernels compiled
-/// with different flags are different functions, never one symbol with two bodies.
+/// The SIMD kernels of the static target (the compiler flags'). Kernels compiled for different
+/// targets live in different namespaces, so they are different functions, never one symbol with
+/// two bodies.
 namespace simd = HWY_NAMESPACE;
 }  // namespace ctnn::kernels
+#endif

@@ -1,53 +1,30 @@
-/// @file kernels/finite.hpp
-/// Finiteness of N elements by their bits: x is NaN or +-Inf exactly when its exponent field is
-/// all ones, i.e. when (bits & ~sign) >= the bits of +Inf. Integer arithmetic only, so the answer
-/// stays right under -ffast-math, where isnan(x) and x != x may be folded to "finite".
-#pragma once
+/// @file kernels/simd_finite.hpp
+/// Finiteness of N elements by their bits, SIMD (the rule and the scalar loop: kernels/scalar.hpp).
+/// Compiled once per SIMD target from kernels/simd.hpp; include that, not this file.
 
-#include <bit>
+// Per-target include guard (Highway's toggle; see kernels/simd.hpp).
+#if defined(CTNN_KERNELS_SIMD_FINITE_HPP) == defined(HWY_TARGET_TOGGLE)
+#ifdef CTNN_KERNELS_SIMD_FINITE_HPP
+#undef CTNN_KERNELS_SIMD_FINITE_HPP
+#else
+#define CTNN_KERNELS_SIMD_FINITE_HPP
+#endif
+
+#include "ctnn/detail/highway.hpp"  // first: it chooses the targets
+
 #include <cstddef>
-#include <cstdint>
 #include <type_traits>
 
 #include <hwy/highway.h>
 
-#include "ctnn/kernels/dispatch.hpp"
-
-namespace ctnn::kernels {
-
-namespace finite_bits {
-/// The unsigned integer of T's width, and the bits of +Inf (the smallest non-finite magnitude).
-template <class T>
-using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
-template <class T>
-inline constexpr bits_of<T> infinity_bits = static_cast<bits_of<T>>(sizeof(T) == 4
-                                                                        ? 0x7f800000u
-                                                                        : 0x7ff0000000000000u);
-template <class T>
-inline constexpr bits_of<T> magnitude_mask = ~bits_of<T>{0} >> 1;
-}  // namespace finite_bits
-
-namespace scalar {
-template <std::size_t N, class T>
-constexpr bool all_finite(const T* x) {
-  using U = finite_bits::bits_of<T>;
-  U largest = 0;  // the largest magnitude, as bits (an OR of comparisons would not vectorize)
-  for (std::size_t i = 0; i < N; ++i) {
-    const U m = std::bit_cast<U>(x[i]) & finite_bits::magnitude_mask<T>;
-    largest = m > largest ? m : largest;
-  }
-  return largest < finite_bits::infinity_bits<T>;
-}
-}  // namespace scalar
-
-}  // namespace ctnn::kernels
+#include "ctnn/kernels/scalar.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
 template <std::size_t N, class T>
-HWY_INLINE bool all_finite(const T* HWY_RESTRICT x) {
+CTNN_KERNEL bool all_finite(const T* HWY_RESTRICT x) {
   // Magnitudes (sign cleared) compared as signed integers: the largest one, then one mask test
   // (kortest/movemask) instead of a reduction across lanes.
   using I = std::make_signed_t<kernels::finite_bits::bits_of<T>>;
@@ -80,12 +57,4 @@ HWY_INLINE bool all_finite(const T* HWY_RESTRICT x) {
 }  // namespace ctnn::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
-namespace ctnn::kernels {
-template <std::size_t N, class T>
-constexpr bool all_finite(const T* x) {
-  if (use_scalar_kernels())
-    return scalar::all_finite<N>(x);
-  else
-    return simd::all_finite<N>(x);
-}
-}  // namespace ctnn::kernels
+#endif  // per-target include guard

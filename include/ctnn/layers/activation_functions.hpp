@@ -1,0 +1,118 @@
+/// @file layers/activation_functions.hpp
+/// The element-wise activation functions in scalar form (value and gradient), with their
+/// accuracy: no Highway here, so that both the layers and the per-target kernels can use them.
+#pragma once
+
+#include <concepts>
+#include <string_view>
+
+#include "ctnn/detail/math.hpp"
+
+namespace ctnn::activation {
+
+// Each element-wise activation is a struct here with its scalar forms:
+//   value(z)        constexpr: the scalar kernels, constant expressions, the column tails of a
+//                   fused product;
+//   gradient(a, g)  dC/dz from the output a = f(z) and g = dC/da (MATH.md: "in terms of a where
+//                   cheaper").
+// Its vector forms are in kernels/simd_activations.hpp, which is compiled once per SIMD target
+// (runtime dispatch needs Highway code inside Highway's per-target namespaces). Adding an
+// activation means a struct here, its vector form there, its spec in layers/activations.hpp and
+// its laws test. Each states types, max error and valid range, as Highway documents its math.
+
+/// max(0, z); f'(0) = 0 (as PyTorch). Types: float, double. Error: exact. Range: any z.
+struct relu {
+  static constexpr std::string_view name = "ReLU";
+  template <class T>
+  static constexpr T value(T z) {
+    return z > T(0) ? z : T(0);
+  }
+  template <class T>
+  static constexpr T gradient(T a, T g) {
+    return a > T(0) ? g : T(0);  // a > 0 exactly when z > 0
+  }
+};
+
+/// 1 / (1 + e^-z), from e^-|z| in (0, 1]: no overflow for any z. Types: float, double. Error:
+/// vector: Highway's Exp (<= 1 ulp) then a division and a product; scalar: the C library's exp
+/// (detail::sigmoid; in constant expressions a series accurate to double). Range: any z.
+struct sigmoid {
+  static constexpr std::string_view name = "Sigmoid";
+  template <class T>
+  static constexpr T value(T z) {
+    return detail::sigmoid(z);
+  }
+  template <class T>
+  static constexpr T gradient(T a, T g) {
+    return g * a * (T(1) - a);
+  }
+};
+
+/// tanh(z). Types: float, double. Error: vector: Highway's Tanh (<= 4 ulp; 2.6 measured in
+/// float); scalar: the C library's tanh (in constant expressions, through e^-2|z|). Range: any z.
+struct tanh {
+  static constexpr std::string_view name = "Tanh";
+  template <class T>
+  static constexpr T value(T z) {
+    return detail::tanh(z);
+  }
+  template <class T>
+  static constexpr T gradient(T a, T g) {
+    return g * (T(1) - a * a);
+  }
+};
+
+/// tanh(z) ~ z P(z^2) / Q(z^2) on [-9, 9], clamped beyond (+-R(9) = +-1): fitted for ctnn by
+/// Lawson-weighted least squares on [0, 9], relative error 6.6e-9 before rounding. Types: float
+/// (a float approximation; usable in double). Error: float <= 4.9 ulp (2.9e-7 absolute, as Eigen's
+/// float tanh; Tanh is 2.6 ulp) at less than half Tanh's cost; double 4e-8 (the clamp). Range: any
+/// z; NaN passes through; |result| <= 1. Backward is tanh's, 1 - a^2 (the approximation's own
+/// derivative differs by its fit error).
+struct fast_tanh {
+  static constexpr std::string_view name = "FastTanh";
+  static constexpr double limit = 9.0;
+  static constexpr double p[] = {9.99999993444011007e-01,  1.30840125430918849e-01,
+                                 3.10395834100466563e-03,  1.11543149222180411e-05,
+                                 -2.02251686925775513e-08, 5.27788065994197561e-11,
+                                 -8.48844570402412837e-14};
+  static constexpr double q[] = {1.0, 4.64173396710971287e-01, 2.44951885068924059e-02,
+                                 2.54614737385359285e-04};
+
+  template <class T>
+  static constexpr T value(T z) {
+    const T c = static_cast<T>(limit);
+    z = z < -c ? -c : (z > c ? c : z);  // NaN passes through
+    const T t = z * z;
+    T num = static_cast<T>(p[6]);
+    for (int k = 5; k >= 0; --k) num = num * t + static_cast<T>(p[k]);
+    T den = static_cast<T>(q[3]);
+    for (int k = 2; k >= 0; --k) den = den * t + static_cast<T>(q[k]);
+    const T y = z * num / den;
+    return y > T(1) ? T(1) : (y < T(-1) ? T(-1) : y);  // R(9) is 1 + 1e-7
+  }
+  template <class T>
+  static constexpr T gradient(T a, T g) {
+    return tanh::gradient(a, g);
+  }
+};
+
+/// z. Types: any. Error: exact. Range: any z.
+struct identity {
+  static constexpr std::string_view name = "Identity";
+  template <class T>
+  static constexpr T value(T z) {
+    return z;
+  }
+  template <class T>
+  static constexpr T gradient(T, T g) {
+    return g;
+  }
+};
+
+/// True for the activations defined by value/gradient (element-wise).
+template <class F>
+concept ElementWise = requires(float z) {
+  { F::value(z) } -> std::same_as<float>;
+};
+
+}  // namespace ctnn::activation

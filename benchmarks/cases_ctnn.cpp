@@ -99,6 +99,13 @@ const bench::Case cases[] = {
 extern "C" bench::CaseTable ctnn_bench_scalar_cases() {
   return {cases, std::size(cases)};
 }
+#elif defined(CTNN_RUNTIME_DISPATCH)
+extern "C" bench::CaseTable ctnn_bench_dispatch_cases() {
+  return {cases, std::size(cases)};
+}
+extern "C" const char* ctnn_bench_dispatch_target() {
+  return ctnn::simd_target_name();
+}
 #else
 bench::CaseTable bench::ctnn_cases() {
   return {cases, std::size(cases)};

@@ -1,12 +1,13 @@
-// ctnn against Eigen 3.4 and against ctnn's own scalar path, case by case, in one run; plus the
+// ctnn against Eigen 3.4, against ctnn's own scalar path and against ctnn built with baseline flags
+// and runtime dispatch, case by case, in one run; plus the
 // single-core FMA peak of this machine, measured with the same Highway target ctnn runs on.
 //
 // The machine is shared: every case is registered `rounds` times, the libraries alternating
-// (ctnn, Eigen, scalar, ctnn, ...), and times are CPU times (time the process was not running is
-// not counted). The peak is the best of several CPU-timed runs of an FMA loop, before and after
-// the cases. Prints Google Benchmark's table, then per case:
+// (ctnn, Eigen, scalar, dispatch, ctnn, ...), and times are CPU times (time the process was not
+// running is not counted). The peak is the best of several CPU-timed runs of an FMA loop, before
+// and after the cases. Prints Google Benchmark's table, then per case:
 //   compare case=<name> ctnn_ns=<x> eigen_ns=<y> speedup=<y/x> spread=<lo>-<hi> gflops=<g>
-//           peak_fraction=<f> scalar_ns=<s>
+//           peak_fraction=<f> scalar_ns=<s> dispatch_ns=<d> dispatch_ratio=<d/x> dispatch_spread=..
 //   (medians over the rounds; spread: the smallest and largest of the rounds' speedups; gflops
 //   from ctnn's best round, counting the products' multiply-adds x 2.)
 #include <algorithm>
@@ -83,12 +84,13 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   const bench::CaseTable libraries[] = {bench::ctnn_cases(), bench::eigen_cases(),
-                                        ctnn_bench_scalar_cases()};
-  const char* prefixes[] = {"ctnn/", "eigen/", "scalar/"};
+                                        ctnn_bench_scalar_cases(), ctnn_bench_dispatch_cases()};
+  const char* prefixes[] = {"ctnn/", "eigen/", "scalar/", "dispatch/"};
+  constexpr int library_count = 4;
   constexpr int rounds = 5;
   for (int round = 0; round < rounds; ++round)
     for (std::size_t i = 0; i < libraries[0].count; ++i)
-      for (int lib = 0; lib < 3; ++lib) {
+      for (int lib = 0; lib < library_count; ++lib) {
         const bench::Case* c = &libraries[lib].cases[i];
         benchmark::RegisterBenchmark((std::string(prefixes[lib]) + c->name).c_str(), run_case, c);
       }
@@ -99,8 +101,10 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   const double peak_gflops = std::max(peak_before, measured_peak_gflops(10));
 
-  std::printf("\ntarget=%s lanes=%zu peak_gflops=%.1f (best of 20 CPU-timed runs)\n",
-              ctnn::simd_target_name(), hn::Lanes(hn::ScalableTag<float>()), peak_gflops);
+  std::printf(
+      "\ntarget=%s lanes=%zu peak_gflops=%.1f (best of 20 CPU-timed runs) dispatch_target=%s\n",
+      ctnn::simd_target_name(), hn::Lanes(hn::ScalableTag<float>()), peak_gflops,
+      ctnn_bench_dispatch_target());
   for (std::size_t i = 0; i < libraries[0].count; ++i) {
     const bench::Case& c = libraries[0].cases[i];
     const auto& xs = collector.ns[std::string("ctnn/") + c.name];
@@ -110,11 +114,20 @@ int main(int argc, char** argv) {
     for (std::size_t r = 0; r < xs.size(); ++r) speedups.push_back(ys[r] / xs[r]);
     const double x = median(xs), y = median(ys);
     const double s = median(collector.ns[std::string("scalar/") + c.name]);
+    // Runtime dispatch (baseline flags) over the -march build, per round: 1.00 = no cost.
+    const auto& ds = collector.ns[std::string("dispatch/") + c.name];
+    std::vector<double> dispatch_ratios;
+    for (std::size_t r = 0; r < xs.size() && r < ds.size(); ++r)
+      dispatch_ratios.push_back(ds[r] / xs[r]);
     const double gflops = c.flops / *std::min_element(xs.begin(), xs.end());
     std::printf(
         "compare case=%s ctnn_ns=%.1f eigen_ns=%.1f speedup=%.2f spread=%.2f-%.2f gflops=%.1f "
-        "peak_fraction=%.2f scalar_ns=%.1f\n",
+        "peak_fraction=%.2f scalar_ns=%.1f dispatch_ns=%.1f dispatch_ratio=%.2f "
+        "dispatch_spread=%.2f-%.2f\n",
         c.name, x, y, y / x, *std::min_element(speedups.begin(), speedups.end()),
-        *std::max_element(speedups.begin(), speedups.end()), gflops, gflops / peak_gflops, s);
+        *std::max_element(speedups.begin(), speedups.end()), gflops, gflops / peak_gflops, s,
+        median(ds), median(dispatch_ratios),
+        *std::min_element(dispatch_ratios.begin(), dispatch_ratios.end()),
+        *std::max_element(dispatch_ratios.begin(), dispatch_ratios.end()));
   }
 }

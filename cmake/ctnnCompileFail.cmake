@@ -1,5 +1,6 @@
 # Runs one shape-error example through the compiler (cmake -P). Arguments:
-#   COMPILER, COMPILER_ID (GNU or Clang), SOURCE, INCLUDES (;-list of directories), MODE:
+#   COMPILER, COMPILER_ID (GNU or Clang), SOURCE, INCLUDES (;-list of directories), BUILD_FLAGS
+#   (;-list: the build's standard, flags and definitions, see ctnn_build_flags), MODE:
 #   - fail:    the file must not compile; its first error line must match the file's
 #              `// expect:` regex (or `// expect-gcc:` / `// expect-clang:`), and the whole output
 #              must stay within `// max-lines-gcc:` / `// max-lines-clang:` lines when given.
@@ -8,7 +9,7 @@
 # Prints `lines=<n> first_error=<line>` so that the README's table can be checked against CTest.
 cmake_minimum_required(VERSION 3.21)
 
-set(command ${COMPILER} -std=c++20 -fsyntax-only -fno-diagnostics-color)
+set(command ${COMPILER} ${BUILD_FLAGS} -fsyntax-only -fno-diagnostics-color)
 foreach(dir IN LISTS INCLUDES)
   list(APPEND command -isystem ${dir})
 endforeach()

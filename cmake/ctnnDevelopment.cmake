@@ -10,10 +10,41 @@ endif()
 set(CTNN_SIMD_FLAGS "" CACHE STRING "Flags that select the Highway static target, e.g. -march=native")
 separate_arguments(ctnn_simd_flags UNIX_COMMAND "${CTNN_SIMD_FLAGS}")
 
-# ctnn_developer_target(<target>): warnings and SIMD flags for one of ctnn's own targets.
+# ctnn_developer_target(<target> [BASELINE]): warnings and SIMD flags for one of ctnn's own
+# targets; BASELINE: no SIMD flags (what a distributed binary is built with).
 function(ctnn_developer_target target)
-  target_compile_options(${target} PRIVATE ${CTNN_WARNING_FLAGS} ${ctnn_simd_flags})
+  cmake_parse_arguments(PARSE_ARGV 1 arg "BASELINE" "" "")
+  if(arg_BASELINE)
+    target_compile_options(${target} PRIVATE ${CTNN_WARNING_FLAGS})
+  else()
+    target_compile_options(${target} PRIVATE ${CTNN_WARNING_FLAGS} ${ctnn_simd_flags})
+  endif()
   target_link_libraries(${target} PRIVATE ctnn::ctnn)
+endfunction()
+
+# ctnn_build_flags(<var>): the flags this build compiles ctnn's code with, for the tests that run
+# the compiler by hand (compile-fail tests, README blocks), so that they test this build: the C++
+# standard (CMAKE_CXX_STANDARD, default 20), CMAKE_CXX_FLAGS (e.g. -stdlib=libc++), the preset's
+# SIMD flags, ctnn's compile definitions, and a cross build's target and sysroot.
+function(ctnn_build_flags var)
+  if(CMAKE_CXX_STANDARD)
+    set(flags -std=c++${CMAKE_CXX_STANDARD})
+  else()
+    set(flags -std=c++20)
+  endif()
+  separate_arguments(cxx_flags UNIX_COMMAND "${CMAKE_CXX_FLAGS}")
+  list(APPEND flags ${cxx_flags} ${ctnn_simd_flags})
+  get_target_property(definitions ctnn INTERFACE_COMPILE_DEFINITIONS)
+  foreach(definition IN LISTS definitions)
+    list(APPEND flags -D${definition})
+  endforeach()
+  if(CMAKE_CXX_COMPILER_TARGET)
+    list(APPEND flags --target=${CMAKE_CXX_COMPILER_TARGET})
+  endif()
+  if(CMAKE_SYSROOT)
+    list(APPEND flags --sysroot=${CMAKE_SYSROOT})
+  endif()
+  set(${var} "${flags}" PARENT_SCOPE)
 endfunction()
 
 # ctnn_dependency_include_dirs(<var>): the include directories of Hana and Highway, for tests that

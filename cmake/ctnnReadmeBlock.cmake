@@ -1,5 +1,6 @@
 # Compiles the INDEX-th ```cpp block of README (cmake -P), as written, with warnings as errors.
-# Arguments: COMPILER, README, INDEX (1-based), INCLUDES (;-list), CTNN_INCLUDE, WORK (a directory).
+# Arguments: COMPILER, README, INDEX (1-based), INCLUDES (;-list), CTNN_INCLUDE, WORK (a directory),
+# BUILD_FLAGS (;-list: the build's standard, flags and definitions, see ctnn_build_flags).
 # A block preceded by `<!-- compile-fail: REGEX -->` must fail with a first error line matching
 # REGEX (the README's shape-error example); every other block must compile.
 cmake_minimum_required(VERSION 3.21)
@@ -27,7 +28,7 @@ endif()
 file(MAKE_DIRECTORY ${WORK})
 set(source ${WORK}/readme_block_${INDEX}.cpp)
 file(WRITE ${source} "${code}\n")
-set(command ${COMPILER} -std=c++20 -O2 -Wall -Wextra -Wpedantic -Werror -fno-diagnostics-color -c
+set(command ${COMPILER} ${BUILD_FLAGS} -O2 -Wall -Wextra -Wpedantic -Werror -fno-diagnostics-color -c
             -o ${WORK}/readme_block_${INDEX}.o)
 foreach(dir IN LISTS INCLUDES)
   list(APPEND command -isystem ${dir})

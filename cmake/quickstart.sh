@@ -1,7 +1,9 @@
 #!/bin/sh
 # The README's two commands for a fresh Debian 12 machine:
 #   sh cmake/quickstart.sh demo   builds and runs the demo
-#   sh cmake/quickstart.sh test   builds and runs the whole test suite (GCC, Clang, GCC without SIMD)
+#   sh cmake/quickstart.sh test   builds and runs the whole test suite: GCC, Clang, GCC without SIMD
+#                                 flags, GCC with runtime dispatch (also under qemu-x86_64 as
+#                                 older CPUs), and the aarch64 cross build under qemu-aarch64
 #   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar; FMA peak;
 #                                 the cost of the training step's checks; compile time by depth)
 # Each installs the Debian packages it needs when they are missing, then configures, builds, runs.
@@ -12,7 +14,7 @@ what=${1:-}
 case "$what" in
   demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
   test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format
-                  libbenchmark-dev libeigen3-dev" ;;
+                  libbenchmark-dev libeigen3-dev qemu-user g++-aarch64-linux-gnu" ;;
   bench) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
                    libeigen3-dev time" ;;
   *) echo "usage: sh cmake/quickstart.sh demo|test|bench" >&2; exit 2 ;;
@@ -45,7 +47,7 @@ case "$what" in
   test)
     # The default preset also builds the benchmarks, so that they cannot rot (a smoke test runs
     # them once, briefly; timings are never tested).
-    for preset in default clang scalar; do
+    for preset in default clang scalar dispatch aarch64; do
       echo "quickstart: === preset $preset ==="
       benchmarks=OFF
       [ "$preset" = default ] && benchmarks=ON

@@ -43,7 +43,9 @@
 #include "ctnn/config.hpp"
 #include "ctnn/detail/math.hpp"
 #include "ctnn/kernels/scalar.hpp"
+#define CTNN_KERNELS_SIMD_PASS
 #include "ctnn/kernels/simd_activations.hpp"
+#undef CTNN_KERNELS_SIMD_PASS
 
 #if !HWY_HAVE_SCALABLE  // detail/highway.hpp reports a scalable static target
 HWY_BEFORE_NAMESPACE();
@@ -528,8 +530,10 @@ CTNN_KERNEL void softmax_backward_rows(const T* s, const T* da, T* dz) {
 }  // namespace ctnn::kernels::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
+#define CTNN_KERNELS_SIMD_PASS
 #include "ctnn/kernels/simd_finite.hpp"
 #include "ctnn/kernels/simd_optimizer.hpp"
+#undef CTNN_KERNELS_SIMD_PASS
 
 #endif  // !HWY_HAVE_SCALABLE
 #endif  // per-target include guard

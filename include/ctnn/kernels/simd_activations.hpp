@@ -5,6 +5,11 @@
 /// Highway code must be inside Highway's per-target namespaces to be compiled for more than one
 /// target. Include kernels/simd.hpp, not this file.
 
+#if !defined(CTNN_KERNELS_SIMD_PASS)
+// Included on its own: kernels/simd.hpp includes this file in each target's pass.
+#include "ctnn/kernels/simd.hpp"
+#else
+
 // Per-target include guard (Highway's toggle; see kernels/simd.hpp).
 #if defined(CTNN_KERNELS_SIMD_ACTIVATIONS_HPP) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_KERNELS_SIMD_ACTIVATIONS_HPP
@@ -104,3 +109,4 @@ struct vector_form<activation::identity> {
 HWY_AFTER_NAMESPACE();
 
 #endif  // per-target include guard
+#endif  // CTNN_KERNELS_SIMD_PASS

@@ -2,6 +2,11 @@
 /// Finiteness of N elements by their bits, SIMD (the rule and the scalar loop: kernels/scalar.hpp).
 /// Compiled once per SIMD target from kernels/simd.hpp; include that, not this file.
 
+#if !defined(CTNN_KERNELS_SIMD_PASS)
+// Included on its own: kernels/simd.hpp includes this file in each target's pass.
+#include "ctnn/kernels/simd.hpp"
+#else
+
 // Per-target include guard (Highway's toggle; see kernels/simd.hpp).
 #if defined(CTNN_KERNELS_SIMD_FINITE_HPP) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_KERNELS_SIMD_FINITE_HPP
@@ -58,3 +63,4 @@ CTNN_KERNEL bool all_finite(const T* HWY_RESTRICT x) {
 HWY_AFTER_NAMESPACE();
 
 #endif  // per-target include guard
+#endif  // CTNN_KERNELS_SIMD_PASS

@@ -2,6 +2,11 @@
 /// Fused optimizer updates, SIMD (the scalar loops and their contract: kernels/scalar.hpp).
 /// Compiled once per SIMD target from kernels/simd.hpp; include that, not this file.
 
+#if !defined(CTNN_KERNELS_SIMD_PASS)
+// Included on its own: kernels/simd.hpp includes this file in each target's pass.
+#include "ctnn/kernels/simd.hpp"
+#else
+
 // Per-target include guard (Highway's toggle; see kernels/simd.hpp).
 #if defined(CTNN_KERNELS_SIMD_OPTIMIZER_HPP) == defined(HWY_TARGET_TOGGLE)
 #ifdef CTNN_KERNELS_SIMD_OPTIMIZER_HPP
@@ -80,3 +85,4 @@ CTNN_KERNEL void adam(T step_size, T beta1, T one_minus_beta1, T beta2, T one_mi
 HWY_AFTER_NAMESPACE();
 
 #endif  // per-target include guard
+#endif  // CTNN_KERNELS_SIMD_PASS

@@ -209,7 +209,7 @@ TEST_CASE("A non-finite gradient with a finite loss names its layer; train_step 
 TEST_CASE("Divergence guard: a loss above the bound, or rising N steps in a row", "[reliability]") {
   SECTION("loss above the bound: inputs of 1e30 give a finite but absurd loss") {
     Fixture f;
-    f.trainer->divergence = DivergenceGuard{.max_loss = 1e6};
+    f.trainer->set_divergence_guard(DivergenceGuard{.max_loss = 1e6});
     auto huge = f.x;
     for (auto& v : huge) v *= 1e30f;
     const auto r = f.refused(huge, f.labels, StepStatus::diverged);

@@ -41,20 +41,30 @@ namespace detail {
 
 /// What every optimizer is: made for one network type, its options, and States tensors of state
 /// per parameter tensor (shaped like the network's parameters, in the object). `update` runs
-/// f(p, g, state...) once per parameter tensor.
-template <class Net, class Options, std::size_t States>
+/// f(p, g, state...) once per parameter tensor. Hyper is the options converted to the network's
+/// element type, once, when the options are set: a step does no double arithmetic on a float
+/// network (a Cortex-M4 has no double FPU), and every derived constant (1 - beta, log beta) is
+/// computed in double before that one rounding (1 - float(0.999) would be 1.3e-5 too small; as
+/// PyTorch, which passes Python floats to its float kernels).
+template <class Net, class Options, class Hyper, std::size_t States>
 class OptimizerBase {
   static_assert(is_network_v<Net>, "ctnn optimizers: Net must be a ctnn::Network");
 
  public:
   using network_type = Net;
   using options_type = Options;
-  Options options;
   /// Bytes of the moments: States parameter sets per layer (Gradients<Net>'s size each).
   static constexpr std::size_t state_bytes = States * Gradients<Net>::bytes;
 
-  constexpr OptimizerBase() = default;
-  constexpr explicit OptimizerBase(Options o) : options(o) {}
+  constexpr OptimizerBase() : OptimizerBase(Options{}) {}
+  constexpr explicit OptimizerBase(Options o) : options_(o), hyper_(o) {}
+
+  constexpr const Options& options() const { return options_; }
+  /// New hyper-parameters from the next step on (a learning-rate schedule); the state is kept.
+  constexpr void set_options(Options o) {
+    options_ = o;
+    hyper_ = Hyper(o);
+  }
 
  protected:
   template <class F>
@@ -64,8 +74,11 @@ class OptimizerBase {
     }
     (std::make_index_sequence<States>{});
   }
+  constexpr const Hyper& hyper() const { return hyper_; }
 
  private:
+  Options options_;
+  Hyper hyper_;
   std::array<typename Net::parameters_type, States> state_{};  // no storage when States == 0
 };
 
@@ -73,17 +86,56 @@ class OptimizerBase {
 template <class Tensor>
 inline constexpr std::size_t size_of = std::remove_cvref_t<Tensor>::size;
 
+template <class T>
+struct GradientDescentHyper {
+  T lr;
+  constexpr explicit GradientDescentHyper(const GradientDescentOptions& o)
+      : lr(static_cast<T>(o.learning_rate)) {}
+};
+template <class T>
+struct MomentumHyper {
+  T lr, beta, one_minus_beta;
+  constexpr explicit MomentumHyper(const MomentumOptions& o)
+      : lr(static_cast<T>(o.learning_rate)),
+        beta(static_cast<T>(o.beta)),
+        one_minus_beta(static_cast<T>(1.0 - o.beta)) {}
+};
+template <class T>
+struct RMSPropHyper {
+  T lr, beta, one_minus_beta, eps;
+  constexpr explicit RMSPropHyper(const RMSPropOptions& o)
+      : lr(static_cast<T>(o.learning_rate)),
+        beta(static_cast<T>(o.beta)),
+        one_minus_beta(static_cast<T>(1.0 - o.beta)),
+        eps(static_cast<T>(o.epsilon)) {}
+};
+template <class T>
+struct AdamHyper {
+  T lr, b1, one_minus_b1, b2, one_minus_b2, eps;
+  T log_b1, log_b2;  // for the bias corrections 1 - beta^t = -expm1(t log beta)
+  constexpr explicit AdamHyper(const AdamOptions& o)
+      : lr(static_cast<T>(o.learning_rate)),
+        b1(static_cast<T>(o.beta1)),
+        one_minus_b1(static_cast<T>(1.0 - o.beta1)),
+        b2(static_cast<T>(o.beta2)),
+        one_minus_b2(static_cast<T>(1.0 - o.beta2)),
+        eps(static_cast<T>(o.epsilon)),
+        log_b1(static_cast<T>(detail::log1p(-(1.0 - o.beta1)))),
+        log_b2(static_cast<T>(detail::log1p(-(1.0 - o.beta2)))) {}
+};
+
 }  // namespace detail
 
 /// P -= alpha g. Mini-batch gradient descent; with batch 1, stochastic gradient descent.
 template <class Net>
-class GradientDescent : public detail::OptimizerBase<Net, GradientDescentOptions, 0> {
+class GradientDescent
+    : public detail::OptimizerBase<Net, GradientDescentOptions,
+                                   detail::GradientDescentHyper<typename Net::value_type>, 0> {
  public:
-  using detail::OptimizerBase<Net, GradientDescentOptions, 0>::OptimizerBase;
+  using GradientDescent::OptimizerBase::OptimizerBase;
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
-    using T = typename Net::value_type;
-    const T lr = static_cast<T>(this->options.learning_rate);
+    const auto lr = this->hyper().lr;
     this->update(net, g, [&](auto& p, const auto& gp) {
       kernels::sgd<detail::size_of<decltype(p)>>(lr, gp.data(), p.data());
     });
@@ -92,36 +144,32 @@ class GradientDescent : public detail::OptimizerBase<Net, GradientDescentOptions
 
 /// v = beta v + (1 - beta) g; P -= alpha v (the notes' exponential average).
 template <class Net>
-class Momentum : public detail::OptimizerBase<Net, MomentumOptions, 1> {
+class Momentum : public detail::OptimizerBase<Net, MomentumOptions,
+                                              detail::MomentumHyper<typename Net::value_type>, 1> {
  public:
-  using detail::OptimizerBase<Net, MomentumOptions, 1>::OptimizerBase;
+  using Momentum::OptimizerBase::OptimizerBase;
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
-    using T = typename Net::value_type;
-    const MomentumOptions& o = this->options;
-    const T lr = static_cast<T>(o.learning_rate), beta = static_cast<T>(o.beta),
-            one_minus_beta = static_cast<T>(1.0 - o.beta);
+    const auto& h = this->hyper();
     this->update(net, g, [&](auto& p, const auto& gp, auto& v) {
-      kernels::momentum<detail::size_of<decltype(p)>>(lr, beta, one_minus_beta, gp.data(), v.data(),
-                                                      p.data());
+      kernels::momentum<detail::size_of<decltype(p)>>(h.lr, h.beta, h.one_minus_beta, gp.data(),
+                                                      v.data(), p.data());
     });
   }
 };
 
 /// s = beta s + (1 - beta) g^2; P -= alpha g / (sqrt(s) + eps).
 template <class Net>
-class RMSProp : public detail::OptimizerBase<Net, RMSPropOptions, 1> {
+class RMSProp : public detail::OptimizerBase<Net, RMSPropOptions,
+                                             detail::RMSPropHyper<typename Net::value_type>, 1> {
  public:
-  using detail::OptimizerBase<Net, RMSPropOptions, 1>::OptimizerBase;
+  using RMSProp::OptimizerBase::OptimizerBase;
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
-    using T = typename Net::value_type;
-    const RMSPropOptions& o = this->options;
-    const T lr = static_cast<T>(o.learning_rate), beta = static_cast<T>(o.beta),
-            one_minus_beta = static_cast<T>(1.0 - o.beta), eps = static_cast<T>(o.epsilon);
+    const auto& h = this->hyper();
     this->update(net, g, [&](auto& p, const auto& gp, auto& ms) {
-      kernels::rmsprop<detail::size_of<decltype(p)>>(lr, beta, one_minus_beta, eps, gp.data(),
-                                                     ms.data(), p.data());
+      kernels::rmsprop<detail::size_of<decltype(p)>>(h.lr, h.beta, h.one_minus_beta, h.eps,
+                                                     gp.data(), ms.data(), p.data());
     });
   }
 };
@@ -129,37 +177,32 @@ class RMSProp : public detail::OptimizerBase<Net, RMSPropOptions, 1> {
 /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; P -= alpha m^ / (sqrt(v^) + eps) with
 /// m^ = m / (1 - b1^t), v^ = v / (1 - b2^t), t = 1, 2, ...
 template <class Net>
-class Adam : public detail::OptimizerBase<Net, AdamOptions, 2> {
+class Adam : public detail::OptimizerBase<Net, AdamOptions,
+                                          detail::AdamHyper<typename Net::value_type>, 2> {
  public:
-  using detail::OptimizerBase<Net, AdamOptions, 2>::OptimizerBase;
+  using Adam::OptimizerBase::OptimizerBase;
 
   /// Number of steps taken (t of the last step).
   constexpr long steps() const { return t_; }
 
   constexpr void step(Net& net, const Gradients<Net>& g) {
     using T = typename Net::value_type;
-    const AdamOptions& o = this->options;
+    const auto& h = this->hyper();
     ++t_;
-    beta1_power_ *= o.beta1;
-    beta2_power_ *= o.beta2;
-    // Derived constants in double, then rounded once (as PyTorch's step_size and
-    // bias_correction2_sqrt): rounding beta first would make 1 - beta2 1.3e-5 too small.
-    const T step_size = static_cast<T>(o.learning_rate / (1.0 - beta1_power_)),
-            b1 = static_cast<T>(o.beta1), one_minus_b1 = static_cast<T>(1.0 - o.beta1),
-            b2 = static_cast<T>(o.beta2), one_minus_b2 = static_cast<T>(1.0 - o.beta2),
-            eps = static_cast<T>(o.epsilon),
-            inv_sqrt_c2 = static_cast<T>(1.0 / detail::sqrt(1.0 - beta2_power_));
+    // The bias corrections in T: 1 - beta^t = -expm1(t log beta) has no cancellation for small t
+    // (where 1 - b2^t is 1e-3) and stays within a few ulp for any t.
+    const T t = static_cast<T>(t_);
+    const T c1 = -detail::expm1(t * h.log_b1), c2 = -detail::expm1(t * h.log_b2);
+    const T step_size = h.lr / c1, inv_sqrt_c2 = T(1) / detail::sqrt(c2);
     this->update(net, g, [&](auto& p, const auto& gp, auto& m, auto& v) {
-      kernels::adam<detail::size_of<decltype(p)>>(step_size, b1, one_minus_b1, b2, one_minus_b2,
-                                                  eps, inv_sqrt_c2, gp.data(), m.data(), v.data(),
-                                                  p.data());
+      kernels::adam<detail::size_of<decltype(p)>>(step_size, h.b1, h.one_minus_b1, h.b2,
+                                                  h.one_minus_b2, h.eps, inv_sqrt_c2, gp.data(),
+                                                  m.data(), v.data(), p.data());
     });
   }
 
  private:
   long t_ = 0;
-  double beta1_power_ = 1.0;  // beta1^t
-  double beta2_power_ = 1.0;  // beta2^t
 };
 
 /// The requirements of an optimizer, one type each, so that a user optimizer missing one is told

@@ -30,6 +30,15 @@ struct L2 {
 };
 
 namespace detail {
+/// L2 with lambda converted to the network's element type once (Trainer): no double arithmetic in
+/// a float network's step.
+template <class T>
+struct ElementL2 {
+  T lambda = 0;
+};
+}  // namespace detail
+
+namespace detail {
 
 /// True when LossT is computed from the logits of Net's output activation (LossT::fuses_with).
 template <class Net, class LossT>
@@ -206,11 +215,11 @@ concept TargetFor = is_network_v<Net> && std::is_void_v<detail::target_error<Net
 /// target is `Matrix<T, B, Net::output_size>` or, for classification, `ClassLabels<B, classes>`.
 /// A mismatched argument is a compile error naming the mistake and its sizes (shape_error.hpp).
 template <class LossT, class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT,
-          class GradientsT>
+          class GradientsT, class Regularization = L2>
 requires is_network_v<Net>
 constexpr typename Net::value_type compute_gradients(
     const Net& net, const Matrix<typename Net::value_type, B, N>& x, const Target& target,
-    WorkspaceT& ws, GradientsT& gradients, L2 l2 = {}) {
+    WorkspaceT& ws, GradientsT& gradients, Regularization l2 = {}) {
   using T = typename Net::value_type;
   constexpr std::size_t L = Net::depth;
   using error = detail::training_error<LossT, Net, B, N, Target, WorkspaceT, GradientsT>;
@@ -231,7 +240,8 @@ constexpr typename Net::value_type compute_gradients(
       LossT::gradient(ws.template activation<L>(), t, ws.template gradient<L>());
       net.template backward<L>(ws, gradients);
     }
-    if (l2.lambda != 0) cost += detail::add_l2(net, gradients, static_cast<T>(l2.lambda));
+    if (const T lambda = static_cast<T>(l2.lambda); lambda != T(0))
+      cost += detail::add_l2(net, gradients, lambda);
     return cost;
   }
 }
@@ -295,10 +305,10 @@ constexpr std::size_t first_non_finite_row(const Matrix<T, R, C>& m) {
 /// Checks the batch, runs compute_gradients and checks the cost and every gradient. The caller
 /// updates the parameters only when the result is ok.
 template <class LossT, class Net, std::size_t B, std::size_t N, class Target, class WorkspaceT,
-          class GradientsT>
+          class GradientsT, class Regularization>
 constexpr StepResult<typename Net::value_type> checked_gradients(
     const Net& net, const Matrix<typename Net::value_type, B, N>& x, const Target& target,
-    WorkspaceT& ws, GradientsT& gradients, L2 l2) {
+    WorkspaceT& ws, GradientsT& gradients, Regularization l2) {
   using R = StepResult<typename Net::value_type>;
   if (!all_finite(x)) return R{StepStatus::non_finite_input, R{}.loss, first_non_finite_row(x)};
   if constexpr (is_class_labels_v<Target>) {
@@ -398,14 +408,24 @@ class Trainer {
   static const std::size_t bytes;
 
   Optimizer optimizer{};
-  L2 regularization{};
-  DivergenceGuard divergence{};
   Workspace<Net, B> workspace{};
   Gradients<Net> gradients{};
 
   constexpr Trainer() = default;
   constexpr explicit Trainer(options_type options, L2 l2 = {}, DivergenceGuard guard = {})
-      : optimizer(options), regularization(l2), divergence(guard) {}
+      : optimizer(options),
+        regularization_{static_cast<value_type>(l2.lambda)},
+        max_loss_(static_cast<value_type>(guard.max_loss)),
+        rising_steps_(guard.rising_steps) {}
+
+  /// New L2 or divergence settings from the next step on (converted to value_type here, once).
+  constexpr void set_regularization(L2 l2) {
+    regularization_.lambda = static_cast<value_type>(l2.lambda);
+  }
+  constexpr void set_divergence_guard(DivergenceGuard guard) {
+    max_loss_ = static_cast<value_type>(guard.max_loss);
+    rising_steps_ = guard.rising_steps;
+  }
 
   /// Forward, cost, backward and update on one batch, with denormals flushed to zero. The update
   /// happens only when the result is ok(): a NaN/Inf batch, cost or gradient, an out-of-range
@@ -447,7 +467,7 @@ class Trainer {
       return {};
     } else {
       auto result =
-          detail::checked_gradients<LossT>(net, x, target, workspace, gradients, regularization);
+          detail::checked_gradients<LossT>(net, x, target, workspace, gradients, regularization_);
       if (result.ok() && diverging(result.loss)) result.status = StepStatus::diverged;
       if (result.ok()) optimizer.step(net, gradients);
       return result;
@@ -459,10 +479,13 @@ class Trainer {
     rising_ = steps_seen_ != 0 && loss > previous_loss_ ? rising_ + 1 : 0;
     previous_loss_ = loss;
     steps_seen_ = 1;
-    return (divergence.max_loss > 0 && double(loss) > divergence.max_loss) ||
-           (divergence.rising_steps > 0 && rising_ >= divergence.rising_steps);
+    return (max_loss_ > 0 && loss > max_loss_) || (rising_steps_ > 0 && rising_ >= rising_steps_);
   }
 
+  // The L2 and divergence settings in the element type, converted once (no double in a step).
+  detail::ElementL2<value_type> regularization_{};
+  value_type max_loss_ = 0;
+  unsigned rising_steps_ = 0;
   value_type previous_loss_ = 0;
   unsigned rising_ = 0;
   unsigned steps_seen_ = 0;

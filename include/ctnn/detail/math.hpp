@@ -70,6 +70,18 @@ constexpr double constexpr_log1p(double x) {
   return 2.0 * sum;
 }
 
+/// e^x - 1 accurate for small x: its series below |x| = 0.5, e^x - 1 beyond.
+constexpr double constexpr_expm1(double x) {
+  if (x != x) return x;
+  if (x > 0.5 || x < -0.5) return constexpr_exp(x) - 1.0;
+  double term = x, sum = 0.0;
+  for (int n = 2; n < 30; ++n) {
+    sum += term;
+    term *= x / n;
+  }
+  return sum;
+}
+
 /// sqrt by Newton's method from a power-of-two first guess.
 constexpr double constexpr_sqrt(double x) {
   if (x != x || x < 0) return std::numeric_limits<double>::quiet_NaN();
@@ -111,8 +123,22 @@ constexpr T log1p(T x) {
   return std::log1p(x);
 }
 template <class T>
+constexpr T expm1(T x) {
+  if (std::is_constant_evaluated()) return static_cast<T>(constexpr_expm1(static_cast<double>(x)));
+  return std::expm1(x);
+}
+template <class T>
 constexpr T sqrt(T x) {
   if (std::is_constant_evaluated()) return static_cast<T>(constexpr_sqrt(static_cast<double>(x)));
+#if defined(__arm__) && defined(__ARM_FP) && (__ARM_FP & 4)
+  // A 32-bit Arm FPU (Cortex-M4F/M7): its vsqrt, not sqrtf, which sets errno for x < 0 and
+  // links the C library's errno and reentrancy support into firmware (NaN in, NaN out either way).
+  if constexpr (std::is_same_v<T, float>) {
+    float r;
+    __asm__("vsqrt.f32 %0, %1" : "=t"(r) : "t"(x));
+    return r;
+  }
+#endif
   return std::sqrt(x);
 }
 template <class T>

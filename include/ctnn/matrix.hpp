@@ -70,8 +70,8 @@ class Matrix {
   }
 
  private:
-  // Padded to whole cache lines (padded_size): batch-1 kernels may write whole vectors there.
-  alignas(matrix_alignment) T data_[padded_size<T>(Rows * Cols)]{};
+  // Padded to whole alignment units (padded_size): batch-1 kernels may write whole vectors there.
+  alignas(alignment_of<T>) T data_[padded_size<T>(Rows * Cols)]{};
 };
 
 /// One sample: a single row of N features.

@@ -245,15 +245,22 @@ HWY_INLINE T dot(const T* HWY_RESTRICT x, const T* HWY_RESTRICT y) {
 
 // ---------------------------------------------------------------- batch 1
 
-/// True when gemv<K, N> can serve a (K, N) layer: at most four vectors of outputs, and every row
-/// of b loadable as whole vectors, either because the last row's last vector ends inside b's
-/// padded storage or because masked loads never touch inactive lanes on this target.
+/// True when gemv<K, N> can serve a (K, N) layer: at most four vectors of outputs, y and bias
+/// padded to whole vectors (CTNN_MATRIX_ALIGNMENT at least a vector), and every row of b loadable
+/// as whole vectors, either because the last row's last vector ends inside b's padded storage or
+/// because masked loads never touch inactive lanes on this target.
 template <class T, std::size_t K, std::size_t N>
 constexpr bool gemv_fits() {
   constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
   constexpr std::size_t vectors = (N + lanes - 1) / lanes;
-  return N > 1 && vectors <= 4 &&
+  return N > 1 && vectors <= 4 && vectors * lanes <= padded_size<T>(N) &&
          (masked_tails || (K - 1) * N + vectors * lanes <= padded_size<T>(K * N));
+}
+/// True when gemv_one_column<K> can read x and b (K, 1) as whole vectors.
+template <class T, std::size_t K>
+constexpr bool one_column_fits() {
+  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  return (K + lanes - 1) / lanes * lanes <= padded_size<T>(K);
 }
 
 /// One sample through a small dense layer, y (1, N) = f(x (1, K) b (K, N) + bias), for the
@@ -317,7 +324,7 @@ HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
 /// bias and c are whole ctnn matrices (the batch-1 paths use their padding).
 template <std::size_t M, std::size_t K, std::size_t N, class Epilogue = store_as_is, class T>
 CTNN_KERNEL void gemm(const T* a, const T* b, const T* bias, T* c) {
-  if constexpr (M == 1 && N == 1) {
+  if constexpr (M == 1 && N == 1 && one_column_fits<T, K>()) {
     const Epilogue epilogue;
     c[0] = epilogue((bias ? bias[0] : T(0)) + gemv_one_column<K>(a, b));
   } else if constexpr (M == 1 && gemv_fits<T, K, N>()) {

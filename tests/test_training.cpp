@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/train.hpp"
 #include "reference.hpp"
@@ -175,6 +176,28 @@ TEST_CASE("Adam, first two updates with bias correction", "[training][optimizer]
   const double b2 = b1 - 1e-3 * (0.021 / 0.19) / (std::sqrt(0.00009999 / 0.001999) + 1e-8);
   CHECK(b[0] == Approx(b1).epsilon(1e-13));
   CHECK(b[1] == Approx(b2).epsilon(1e-13));
+}
+
+TEST_CASE("A default-constructed trainer is all zero bytes (a static one lives in .bss)",
+          "[training][optimizer]") {
+  using Net = Network<Input<3>, Dense<4>, Tanh, Dense<2>>;
+  static constinit Trainer<Net, MeanSquaredError, Adam<Net>, 2> trainer;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&trainer);
+  std::size_t nonzero = 0;
+  for (std::size_t i = 0; i < sizeof trainer; ++i) nonzero += bytes[i] != 0;
+  CHECK(nonzero == 0);
+  // ... and still means MATH.md's defaults, step for step the same as explicit default options.
+  CHECK(trainer.optimizer.options().learning_rate == AdamOptions{}.learning_rate);
+  CHECK(trainer.optimizer.options().beta2 == AdamOptions{}.beta2);
+  Net a{Seed{1}}, b{Seed{1}};
+  static Trainer<Net, MeanSquaredError, Adam<Net>, 2> explicit_defaults{AdamOptions{}};
+  const Matrix<float, 2, 3> x{{{0.1f, -0.4f, 0.7f}, {0.3f, 0.2f, -0.9f}}};
+  const Matrix<float, 2, 2> t{{{0.5f, -0.5f}, {0.1f, 0.2f}}};
+  for (int step = 0; step < 3; ++step) {
+    REQUIRE(trainer.step(a, x, t).ok());
+    REQUIRE(explicit_defaults.step(b, x, t).ok());
+  }
+  CHECK(a == b);
 }
 
 TEST_CASE("XOR trains to 100% accuracy", "[training][convergence]") {

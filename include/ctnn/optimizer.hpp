@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -56,14 +57,17 @@ class OptimizerBase {
   /// Bytes of the moments: States parameter sets per layer (Gradients<Net>'s size each).
   static constexpr std::size_t state_bytes = States * Gradients<Net>::bytes;
 
-  constexpr OptimizerBase() : OptimizerBase(Options{}) {}
-  constexpr explicit OptimizerBase(Options o) : options_(o), hyper_(o) {}
+  /// The default options (MATH.md's). Every byte of a default-constructed optimizer is zero, so
+  /// a static one (or a static Trainer) lives in .bss, not in .data with a copy in flash.
+  constexpr OptimizerBase() = default;
+  constexpr explicit OptimizerBase(Options o) : options_(o), hyper_(o), set_(true) {}
 
-  constexpr const Options& options() const { return options_; }
+  constexpr Options options() const { return set_ ? options_ : Options{}; }
   /// New hyper-parameters from the next step on (a learning-rate schedule); the state is kept.
   constexpr void set_options(Options o) {
     options_ = o;
     hyper_ = Hyper(o);
+    set_ = true;
   }
 
  protected:
@@ -74,11 +78,13 @@ class OptimizerBase {
     }
     (std::make_index_sequence<States>{});
   }
-  constexpr const Hyper& hyper() const { return hyper_; }
+  constexpr const Hyper& hyper() const { return set_ ? hyper_ : default_hyper; }
 
  private:
-  Options options_;
-  Hyper hyper_;
+  static constexpr Hyper default_hyper{Options{}};  // in .rodata
+  Options options_ = std::bit_cast<Options>(std::array<std::byte, sizeof(Options)>{});  // zeros
+  Hyper hyper_{};
+  bool set_ = false;
   std::array<typename Net::parameters_type, States> state_{};  // no storage when States == 0
 };
 
@@ -88,13 +94,15 @@ inline constexpr std::size_t size_of = std::remove_cvref_t<Tensor>::size;
 
 template <class T>
 struct GradientDescentHyper {
-  T lr;
+  T lr{};
+  GradientDescentHyper() = default;
   constexpr explicit GradientDescentHyper(const GradientDescentOptions& o)
       : lr(static_cast<T>(o.learning_rate)) {}
 };
 template <class T>
 struct MomentumHyper {
-  T lr, beta, one_minus_beta;
+  T lr{}, beta{}, one_minus_beta{};
+  MomentumHyper() = default;
   constexpr explicit MomentumHyper(const MomentumOptions& o)
       : lr(static_cast<T>(o.learning_rate)),
         beta(static_cast<T>(o.beta)),
@@ -102,7 +110,8 @@ struct MomentumHyper {
 };
 template <class T>
 struct RMSPropHyper {
-  T lr, beta, one_minus_beta, eps;
+  T lr{}, beta{}, one_minus_beta{}, eps{};
+  RMSPropHyper() = default;
   constexpr explicit RMSPropHyper(const RMSPropOptions& o)
       : lr(static_cast<T>(o.learning_rate)),
         beta(static_cast<T>(o.beta)),
@@ -111,8 +120,9 @@ struct RMSPropHyper {
 };
 template <class T>
 struct AdamHyper {
-  T lr, b1, one_minus_b1, b2, one_minus_b2, eps;
-  T log_b1, log_b2;  // for the bias corrections 1 - beta^t = -expm1(t log beta)
+  T lr{}, b1{}, one_minus_b1{}, b2{}, one_minus_b2{}, eps{};
+  T log_b1{}, log_b2{};  // for the bias corrections 1 - beta^t = -expm1(t log beta)
+  AdamHyper() = default;
   constexpr explicit AdamHyper(const AdamOptions& o)
       : lr(static_cast<T>(o.learning_rate)),
         b1(static_cast<T>(o.beta1)),

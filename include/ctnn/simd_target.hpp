@@ -7,8 +7,6 @@
 #include <cstdint>
 #if defined(CTNN_RUNTIME_DISPATCH)
 #include <cpuid.h>
-
-#include <atomic>
 #endif
 
 // Highway picks its static target from the compiler flags (README: presets); the kernels are
@@ -50,20 +48,25 @@ inline std::int64_t cpu_targets() {
 }
 
 // 0 until chosen; then the best of dispatch_targets & this CPU & the caller's limit, or
-// HWY_SCALAR. Chosen once per process (first kernel call), read with one relaxed load per kernel.
-inline std::atomic<std::int64_t> simd_target_chosen{0};
-inline std::atomic<std::int64_t> simd_target_allowed{~std::int64_t{0}};
+// HWY_SCALAR. Chosen once per process: during static initialization (below), or by the first
+// kernel call if that comes earlier. A plain variable, not an atomic: written only then and by
+// limit_simd_targets (documented: while no network runs), and plain loads let the compiler read
+// it once for many kernels (with_simd_target's inlined loops) instead of once per kernel.
+inline std::int64_t simd_target_chosen = 0;
+inline std::int64_t simd_target_allowed = ~std::int64_t{0};
 
 inline std::int64_t choose_simd_target() {
-  const std::int64_t usable = cpu_targets() & dispatch_targets & simd_target_allowed.load();
+  const std::int64_t usable = cpu_targets() & dispatch_targets & simd_target_allowed;
   const std::int64_t best = usable & -usable;  // Highway's lowest bit is its best target
-  simd_target_chosen.store(best != 0 ? best : HWY_SCALAR);
-  return simd_target_chosen.load();
+  simd_target_chosen = best != 0 ? best : HWY_SCALAR;
+  return simd_target_chosen;
 }
 inline std::int64_t simd_target() {
-  const std::int64_t chosen = simd_target_chosen.load(std::memory_order_relaxed);
+  const std::int64_t chosen = simd_target_chosen;
   return chosen != 0 ? chosen : choose_simd_target();
 }
+// Before main, while the program has one thread.
+inline const std::int64_t simd_target_at_start = choose_simd_target();
 #else
 constexpr std::int64_t simd_target() {
   return HWY_STATIC_TARGET;
@@ -90,7 +93,7 @@ inline bool simd_is_vectorized() {
 /// HWY_SSE4 | HWY_AVX2; 0: none, ctnn's plain loops), e.g. to compare targets in one process.
 /// Returns the name of the target chosen now. Call it while no network is running.
 inline const char* limit_simd_targets(std::int64_t allowed) {
-  detail::simd_target_allowed.store(allowed);
+  detail::simd_target_allowed = allowed;
   detail::choose_simd_target();
   return simd_target_name();
 }

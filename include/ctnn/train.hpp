@@ -443,6 +443,10 @@ class Trainer {
       return {};
     } else {
       if (std::is_constant_evaluated()) return guarded_step(net, x, target);
+#if defined(CTNN_RUNTIME_DISPATCH)
+      if constexpr (B == 1)  // one target choice per step, not per kernel (with_simd_target)
+        return with_simd_target([&] { return step_flushing_denormals(net, x, target); });
+#endif
       return step_flushing_denormals(net, x, target);
     }
   }

@@ -23,8 +23,9 @@ constexpr double constexpr_exp(double x) {
   long long k = static_cast<long long>(kd + (kd >= 0 ? 0.5 : -0.5));
   const double r = x - static_cast<double>(k) * ln2;
   double term = 1.0, sum = 1.0;
-  for (int n = 1; n < 30; ++n) {
+  for (int n = 1; n < 30; ++n) {  // stops once a term no longer changes the sum (constexpr cost)
     term *= r / n;
+    if (sum + term == sum) break;
     sum += term;
   }
   // Scale in two halves so that 2^k never overflows on its own for subnormal results.
@@ -75,7 +76,7 @@ constexpr double constexpr_expm1(double x) {
   if (x != x) return x;
   if (x > 0.5 || x < -0.5) return constexpr_exp(x) - 1.0;
   double term = x, sum = 0.0;
-  for (int n = 2; n < 30; ++n) {
+  for (int n = 2; n < 30 && sum + term != sum; ++n) {
     sum += term;
     term *= x / n;
   }

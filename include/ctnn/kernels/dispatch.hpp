@@ -206,3 +206,27 @@ constexpr bool all_finite(const T* x) {
 }  // inline namespace
 
 }  // namespace ctnn::kernels
+
+namespace ctnn {
+/// Runs f() with ctnn's kernels for the SIMD target in use inlined into it. With
+/// CTNN_RUNTIME_DISPATCH each kernel call otherwise checks the target and is a call (about 1 ns,
+/// which at batch 1 is a large share of a small layer): wrap a real-time loop that runs a small
+/// network per sample (an audio block, a control cycle) to choose the target once per loop. f and
+/// everything it calls are compiled for that target and inlined (GCC/Clang `flatten`). Without
+/// runtime dispatch: f().
+template <class F>
+decltype(auto) with_simd_target(F&& f) {
+#if defined(CTNN_RUNTIME_DISPATCH)
+  using namespace kernels;
+  switch (detail::simd_target()) {
+    CTNN_IF_TARGET_AVX3(case HWY_AVX3 : return N_AVX3::run_flattened(f);)
+    CTNN_IF_TARGET_AVX2(case HWY_AVX2 : return N_AVX2::run_flattened(f);)
+    CTNN_IF_TARGET_SSE4(case HWY_SSE4 : return N_SSE4::run_flattened(f);)
+    default:
+      return f();
+  }
+#else
+  return f();
+#endif
+}
+}  // namespace ctnn

@@ -339,6 +339,14 @@ CTNN_KERNEL void gemm(const T* a, const T* b, const T* bias, T* c) {
   }
 }
 
+/// Runtime dispatch at batch 1: f() (a whole forward pass or training step) compiled for this
+/// target, with every function it reaches inlined here (flatten), so that its kernel calls become
+/// this target's kernels inlined, as in a -march build, instead of one call per kernel.
+template <class F>
+__attribute__((flatten)) inline auto run_flattened(F& f) -> decltype(f()) {
+  return f();
+}
+
 /// c = F(a b + 1 bias), F an element-wise activation applied in registers before the store.
 template <std::size_t M, std::size_t K, std::size_t N, class F, class T>
 CTNN_KERNEL void gemm_activated(const T* a, const T* b, const T* bias, T* c) {

@@ -282,6 +282,10 @@ static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes >=
               Workspace<Classifier, 8>::bytes + Gradients<Classifier>::bytes +
                   sizeof(Adam<Classifier>));
 static_assert(Workspace<Classifier, 8>::bytes == sizeof(Workspace<Classifier, 8>));
+// Every bytes constant is the object's size, nothing left out (a user sizing RAM from them).
+static_assert(Gradients<Classifier>::bytes == sizeof(Gradients<Classifier>));
+static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes ==
+              sizeof(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>));
 
 // The expression graph's pack functions are found for expressions only: an unqualified sum, max
 // or min on matrices or numbers does not pick them up by argument-dependent lookup.

@@ -7,8 +7,8 @@
 /// go through double (Highway 1.0.3's SCALAR multiply and float-to-int conversion do).
 ///
 /// With CTNN_RUNTIME_DISPATCH the SIMD kernels exist once per x86 target (kernels/simd.hpp) and
-/// each call goes to the target chosen once per process for this CPU (config.hpp): one relaxed
-/// load and a jump per kernel call, nothing per element.
+/// each call goes to the target chosen once per process for this CPU (simd_target.hpp): a load
+/// and a jump per kernel call, nothing per element; with_simd_target (below) once per block.
 #pragma once
 
 #include <cstddef>
@@ -22,15 +22,9 @@
 
 // CTNN_SIMD(kernel<sizes>(args)) calls the SIMD kernel of the target in use.
 #if defined(CTNN_RUNTIME_DISPATCH)
-#define CTNN_IF_TARGET_AVX3_DL(...)
 #define CTNN_IF_TARGET_AVX3(...)
 #define CTNN_IF_TARGET_AVX2(...)
 #define CTNN_IF_TARGET_SSE4(...)
-#define CTNN_IF_TARGET_SSSE3(...)
-#if HWY_TARGETS & HWY_AVX3_DL
-#undef CTNN_IF_TARGET_AVX3_DL
-#define CTNN_IF_TARGET_AVX3_DL(...) __VA_ARGS__
-#endif
 #if HWY_TARGETS & HWY_AVX3
 #undef CTNN_IF_TARGET_AVX3
 #define CTNN_IF_TARGET_AVX3(...) __VA_ARGS__
@@ -43,21 +37,15 @@
 #undef CTNN_IF_TARGET_SSE4
 #define CTNN_IF_TARGET_SSE4(...) __VA_ARGS__
 #endif
-#if HWY_TARGETS & HWY_SSSE3
-#undef CTNN_IF_TARGET_SSSE3
-#define CTNN_IF_TARGET_SSSE3(...) __VA_ARGS__
-#endif
-// Only targets in detail::dispatch_targets are ever chosen; HWY_SCALAR (ctnn's loops) is handled
-// by use_scalar_kernels() before this runs.
-#define CTNN_SIMD(...)                                                        \
-  switch (::ctnn::detail::simd_target()) {                                    \
-    CTNN_IF_TARGET_AVX3_DL(case HWY_AVX3_DL : return N_AVX3_DL::__VA_ARGS__;) \
-    CTNN_IF_TARGET_AVX3(case HWY_AVX3 : return N_AVX3::__VA_ARGS__;)          \
-    CTNN_IF_TARGET_AVX2(case HWY_AVX2 : return N_AVX2::__VA_ARGS__;)          \
-    CTNN_IF_TARGET_SSE4(case HWY_SSE4 : return N_SSE4::__VA_ARGS__;)          \
-    CTNN_IF_TARGET_SSSE3(case HWY_SSSE3 : return N_SSSE3::__VA_ARGS__;)       \
-    default:                                                                  \
-      __builtin_unreachable();                                                \
+// Only targets in detail::dispatch_targets (SSE4, AVX2, AVX3) are ever chosen; HWY_SCALAR (ctnn's
+// loops) is handled by use_scalar_kernels() before this runs.
+#define CTNN_SIMD(...)                                               \
+  switch (::ctnn::detail::simd_target()) {                           \
+    CTNN_IF_TARGET_AVX3(case HWY_AVX3 : return N_AVX3::__VA_ARGS__;) \
+    CTNN_IF_TARGET_AVX2(case HWY_AVX2 : return N_AVX2::__VA_ARGS__;) \
+    CTNN_IF_TARGET_SSE4(case HWY_SSE4 : return N_SSE4::__VA_ARGS__;) \
+    default:                                                         \
+      __builtin_unreachable();                                       \
   }
 #else
 #define CTNN_SIMD(...) return simd::__VA_ARGS__

@@ -200,6 +200,31 @@ TEST_CASE("A default-constructed trainer is all zero bytes (a static one lives i
   CHECK(a == b);
 }
 
+TEST_CASE("Options set after construction act as options given at construction",
+          "[training][optimizer]") {
+  using Net = Network<Input<3>, Dense<4>, Tanh, Dense<2>>;
+  const Matrix<float, 2, 3> x{{{0.1f, -0.4f, 0.7f}, {0.3f, 0.2f, -0.9f}}};
+  const Matrix<float, 2, 2> t{{{0.5f, -0.5f}, {0.1f, 0.2f}}};
+  static Trainer<Net, MeanSquaredError, Adam<Net>, 2> given{AdamOptions{.learning_rate = 0.02},
+                                                            L2{.lambda = 0.1}};
+  static Trainer<Net, MeanSquaredError, Adam<Net>, 2> set_later;
+  set_later.optimizer.set_options(AdamOptions{.learning_rate = 0.02});
+  set_later.set_regularization(L2{.lambda = 0.1});
+  CHECK(set_later.optimizer.options().learning_rate == 0.02);
+  Net a{Seed{1}}, b{Seed{1}};
+  for (int step = 0; step < 3; ++step) {
+    const auto ra = given.step(a, x, t), rb = set_later.step(b, x, t);
+    REQUIRE(ra.ok());
+    REQUIRE(rb.ok());
+    CHECK(ra.loss == rb.loss);
+  }
+  CHECK(a == b);
+  Net c{Seed{1}};  // and not as the defaults
+  static Trainer<Net, MeanSquaredError, Adam<Net>, 2> defaults;
+  for (int step = 0; step < 3; ++step) REQUIRE(defaults.step(c, x, t).ok());
+  CHECK_FALSE(a == c);
+}
+
 TEST_CASE("XOR trains to 100% accuracy", "[training][convergence]") {
   using Net = Network<Input<2>, Dense<8>, Tanh, Dense<1>, Sigmoid>;
   Net net{Seed{1}};

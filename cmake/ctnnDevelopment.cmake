@@ -27,10 +27,14 @@ endfunction()
 # standard (CMAKE_CXX_STANDARD, default 20), CMAKE_CXX_FLAGS (e.g. -stdlib=libc++), the preset's
 # SIMD flags, ctnn's compile definitions, and a cross build's target and sysroot.
 function(ctnn_build_flags var)
+  set(standard 20)
   if(CMAKE_CXX_STANDARD)
-    set(flags -std=c++${CMAKE_CXX_STANDARD})
-  else()
-    set(flags -std=c++20)
+    set(standard ${CMAKE_CXX_STANDARD})
+  endif()
+  # The compiler's own spelling (Clang 14 takes -std=c++2b for 23).
+  set(flags ${CMAKE_CXX${standard}_STANDARD_COMPILE_OPTION})
+  if(NOT flags)
+    set(flags -std=c++${standard})
   endif()
   separate_arguments(cxx_flags UNIX_COMMAND "${CMAKE_CXX_FLAGS}")
   list(APPEND flags ${cxx_flags} ${ctnn_simd_flags})

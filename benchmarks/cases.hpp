@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 
 namespace bench {
 
@@ -23,6 +24,19 @@ struct CaseTable {
 CaseTable ctnn_cases();
 /// Eigen 3.4, written as a careful user would (cases_eigen.cpp).
 CaseTable eigen_cases();
+/// The batch-1 cases written the way RTNeural's xsimd models are (cases_rtneural_style.cpp); the
+/// rows without a counterpart have no `run`.
+CaseTable rtneural_style_cases();
+
+/// tanh accuracy: each library's vector tanh on the same grid of points in [-10, 10].
+inline constexpr std::size_t tanh_points = 1 << 16;
+constexpr float tanh_grid(std::size_t i) {
+  return static_cast<float>(-10.0 + 20.0 * double(i) / double(tanh_points - 1));
+}
+/// ctnn's Tanh (fast = false) or FastTanh, as its kernels evaluate them, into y[tanh_points].
+void ctnn_tanh(float* y, bool fast);
+/// xsimd::tanh (RTNeural's default) into y[tanh_points].
+void rtneural_style_tanh(float* y);
 
 /// Products' flops of a forward pass through dense layers of the given sizes, batch B.
 constexpr double forward_flops(std::size_t batch, const std::size_t* sizes, std::size_t n) {
@@ -46,6 +60,31 @@ inline constexpr std::size_t d_sizes[] = {784, 128, 10};
 /// second divided by the time per run the real-time factor.
 inline constexpr std::size_t e_sizes[] = {1, 8, 8, 1};
 inline constexpr std::size_t audio_samples = 48000;
+
+/// The parameters of the batch-1 models, the same in ctnn and in the RTNeural-style code (what a
+/// trained model's values do matters: a tanh may skip work for small inputs): weights
+/// U(-r, r) with r = sqrt(6 / (in + out)) (Glorot), biases U(-0.1, 0.1), by position; `layer`
+/// counts from 1 over the model's list, activations included.
+inline float model_uniform(std::uint64_t key) {
+  key += 0x9E3779B97F4A7C15u;  // SplitMix64's finalizer
+  key = (key ^ (key >> 30)) * 0xBF58476D1CE4E5B9u;
+  key = (key ^ (key >> 27)) * 0x94D049BB133111EBu;
+  key ^= key >> 31;
+  return static_cast<float>(double(key >> 11) * 0x1.0p-53 * 2 - 1);  // [-1, 1)
+}
+inline float model_weight(std::size_t layer, std::size_t in, std::size_t out, std::size_t k,
+                          std::size_t o) {
+  return model_uniform((layer << 40) ^ (k << 20) ^ o) *
+         static_cast<float>(std::sqrt(6.0 / double(in + out)));
+}
+inline float model_bias(std::size_t layer, std::size_t o) {
+  return 0.1f * model_uniform((layer << 40) ^ (std::uint64_t(1) << 39) ^ o);
+}
+
+/// The input of the batch-1 models (a, b): their first 16 or 8 values.
+alignas(64) inline constexpr float model_input[16] = {0.1f, -0.2f, 0.3f,  -0.4f, 0.5f, -0.6f,
+                                                      0.7f, -0.8f, -0.1f, 0.2f,  0.3f, 0.4f,
+                                                      0.5f, 0.6f,  0.7f,  0.8f};
 
 /// One second of a 440 Hz tone at 48 kHz, the input of (e).
 inline const float* audio_signal() {

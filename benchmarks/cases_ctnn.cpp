@@ -19,6 +19,24 @@ M random_matrix(std::uint64_t seed) {
   return m;
 }
 
+/// The batch-1 models' common parameters (bench::model_weight), into every dense layer of net.
+template <class Net, std::size_t I = 1>
+Net& set_model_parameters(Net& net) {
+  static_assert(Net::input_size <= std::size(bench::model_input));
+  if constexpr (I <= Net::depth) {
+    auto& layer = net.template layer<I>();
+    if constexpr (requires { layer.weights; }) {
+      using L = std::remove_cvref_t<decltype(layer)>;
+      for (std::size_t k = 0; k < L::input_size; ++k)
+        for (std::size_t o = 0; o < L::output_size; ++o)
+          layer.weights(k, o) = bench::model_weight(I, L::input_size, L::output_size, k, o);
+      for (std::size_t o = 0; o < L::output_size; ++o) layer.bias(0, o) = bench::model_bias(I, o);
+    }
+    set_model_parameters<Net, I + 1>(net);
+  }
+  return net;
+}
+
 /// Everything a case keeps between iterations, in static storage (as firmware would).
 template <class Net, class Loss, std::size_t B>
 struct Setup {
@@ -56,6 +74,14 @@ Setup<Bn, MeanSquaredError, 1> b1;
 Setup<Bn, MeanSquaredError, 32> b32;
 Setup<C, CrossEntropy, 32> c32;
 Setup<BnFast, MeanSquaredError, 1> bf1;
+// The forward rows compared with the RTNeural-style models use their parameters.
+template <class S>
+void use_model(S& setup) {
+  set_model_parameters(setup.net);
+  for (std::size_t k = 0; k < setup.x.size; ++k) setup.x(0, k) = bench::model_input[k];
+}
+[[maybe_unused]] const bool batch_1_models_set =
+    (use_model(a), use_model(b1), use_model(bf1), true);
 Setup<BnFast, MeanSquaredError, 32> bf32;
 Setup<D, CrossEntropy, 32> d32;
 
@@ -65,7 +91,10 @@ using ERelu = Network<Input<1>, Dense<8>, ReLU, Dense<8>, ReLU, Dense<1>>;
 /// (e): each sample through the model on its own, as an audio callback does.
 template <class Net>
 void per_sample() {
-  static const Net net{Seed{1}};
+  static const Net net = [] {
+    Net n{Seed{1}};
+    return set_model_parameters(n);
+  }();
   const float* x = bench::audio_signal();
   float sum = 0;
   // As an audio callback would: blocks of 64 samples, one with_simd_target per block (a no-op
@@ -114,5 +143,13 @@ extern "C" const char* ctnn_bench_dispatch_target() {
 #else
 bench::CaseTable bench::ctnn_cases() {
   return {cases, std::size(cases)};
+}
+void bench::ctnn_tanh(float* y, bool fast) {
+  static float x[tanh_points];
+  for (std::size_t i = 0; i < tanh_points; ++i) x[i] = tanh_grid(i);
+  if (fast)
+    kernels::activate<tanh_points, activation::fast_tanh>(x, y);
+  else
+    kernels::activate<tanh_points, activation::tanh>(x, y);
 }
 #endif

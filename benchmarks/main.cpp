@@ -1,16 +1,19 @@
-// ctnn against Eigen 3.4, against ctnn's own scalar path and against ctnn built with baseline flags
-// and runtime dispatch, case by case, in one run; plus the
-// single-core FMA peak of this machine, measured with the same Highway target ctnn runs on.
+// ctnn against Eigen 3.4, against ctnn's own scalar path, against ctnn built with baseline flags
+// and runtime dispatch, and (batch-1 rows) against the same models written the way RTNeural's
+// xsimd backend is, case by case, in one run; plus the single-core FMA peak of this machine,
+// measured with the same Highway target ctnn runs on, and the accuracy of each tanh.
 //
 // The machine is shared: every case is registered `rounds` times, the libraries alternating
-// (ctnn, Eigen, scalar, dispatch, ctnn, ...), and times are CPU times (time the process was not
-// running is not counted). The peak is the best of several CPU-timed runs of an FMA loop, before
-// and after the cases. Prints Google Benchmark's table, then per case:
+// (ctnn, Eigen, scalar, dispatch, RTNeural-style, ctnn, ...), and times are CPU times (time the
+// process was not running is not counted). The peak is the best of several CPU-timed runs of an FMA
+// loop, before and after the cases. Prints Google Benchmark's table, then per case:
 //   compare case=<name> ctnn_ns=<x> eigen_ns=<y> speedup=<y/x> spread=<lo>-<hi> gflops=<g>
 //           peak_fraction=<f> scalar_ns=<s> dispatch_ns=<d> dispatch_ratio=<d/x> dispatch_spread=..
+//           [rtneural_style_ns=<r> rtneural_style_speedup=<r/x> rtneural_style_spread=..]
 //   (medians over the rounds; spread: the smallest and largest of the rounds' speedups; gflops
 //   from ctnn's best round, counting the products' multiply-adds x 2.)
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <ctime>
@@ -74,6 +77,25 @@ void run_case(benchmark::State& state, const bench::Case* c) {
       benchmark::Counter(c->flops * double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
+/// The largest error of y[tanh_points] against tanh in double, in units in the last place of the
+/// float nearest the exact value.
+double max_tanh_ulp(const float* y) {
+  double worst = 0;
+  for (std::size_t i = 0; i < bench::tanh_points; ++i) {
+    const double exact = std::tanh(double(bench::tanh_grid(i)));
+    const double ulp = std::ldexp(1.0, std::ilogb(std::fabs(exact) + 1e-30) - 23);
+    worst = std::max(worst, std::fabs(double(y[i]) - exact) / ulp);
+  }
+  return worst;
+}
+
+double smallest(const std::vector<double>& v) {
+  return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
+}
+double largest(const std::vector<double>& v) {
+  return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   const std::size_t n = v.size();
@@ -84,14 +106,16 @@ double median(std::vector<double> v) {
 
 int main(int argc, char** argv) {
   const bench::CaseTable libraries[] = {bench::ctnn_cases(), bench::eigen_cases(),
-                                        ctnn_bench_scalar_cases(), ctnn_bench_dispatch_cases()};
-  const char* prefixes[] = {"ctnn/", "eigen/", "scalar/", "dispatch/"};
-  constexpr int library_count = 4;
+                                        ctnn_bench_scalar_cases(), ctnn_bench_dispatch_cases(),
+                                        bench::rtneural_style_cases()};
+  const char* prefixes[] = {"ctnn/", "eigen/", "scalar/", "dispatch/", "rtneural_style/"};
+  constexpr int library_count = 5;
   constexpr int rounds = 5;
   for (int round = 0; round < rounds; ++round)
     for (std::size_t i = 0; i < libraries[0].count; ++i)
       for (int lib = 0; lib < library_count; ++lib) {
         const bench::Case* c = &libraries[lib].cases[i];
+        if (!c->run) continue;
         benchmark::RegisterBenchmark((std::string(prefixes[lib]) + c->name).c_str(), run_case, c);
       }
   benchmark::Initialize(&argc, argv);
@@ -105,6 +129,16 @@ int main(int argc, char** argv) {
       "\ntarget=%s lanes=%zu peak_gflops=%.1f (best of 20 CPU-timed runs) dispatch_target=%s\n",
       ctnn::simd_target_name(), hn::Lanes(hn::ScalableTag<float>()), peak_gflops,
       ctnn_bench_dispatch_target());
+  {
+    static float y[bench::tanh_points];
+    bench::ctnn_tanh(y, false);
+    const double tanh_ulp = max_tanh_ulp(y);
+    bench::ctnn_tanh(y, true);
+    const double fast_tanh_ulp = max_tanh_ulp(y);
+    bench::rtneural_style_tanh(y);
+    std::printf("tanh_accuracy max_ulp ctnn_tanh=%.2f ctnn_fast_tanh=%.2f xsimd_tanh=%.2f\n",
+                tanh_ulp, fast_tanh_ulp, max_tanh_ulp(y));
+  }
   for (std::size_t i = 0; i < libraries[0].count; ++i) {
     const bench::Case& c = libraries[0].cases[i];
     const auto& xs = collector.ns[std::string("ctnn/") + c.name];
@@ -124,10 +158,17 @@ int main(int argc, char** argv) {
         "compare case=%s ctnn_ns=%.1f eigen_ns=%.1f speedup=%.2f spread=%.2f-%.2f gflops=%.1f "
         "peak_fraction=%.2f scalar_ns=%.1f dispatch_ns=%.1f dispatch_ratio=%.2f "
         "dispatch_spread=%.2f-%.2f\n",
-        c.name, x, y, y / x, *std::min_element(speedups.begin(), speedups.end()),
-        *std::max_element(speedups.begin(), speedups.end()), gflops, gflops / peak_gflops, s,
-        median(ds), median(dispatch_ratios),
-        *std::min_element(dispatch_ratios.begin(), dispatch_ratios.end()),
-        *std::max_element(dispatch_ratios.begin(), dispatch_ratios.end()));
+        c.name, x, y, y / x, smallest(speedups), largest(speedups), gflops, gflops / peak_gflops, s,
+        median(ds), median(dispatch_ratios), smallest(dispatch_ratios), largest(dispatch_ratios));
+    // The RTNeural-style model over ctnn, per round: 1.50 = ctnn takes two thirds of its time.
+    const auto& rs = collector.ns[std::string("rtneural_style/") + c.name];
+    if (rs.size() == xs.size()) {
+      std::vector<double> rt_speedups;
+      for (std::size_t r = 0; r < xs.size(); ++r) rt_speedups.push_back(rs[r] / xs[r]);
+      std::printf(
+          "compare_rtneural_style case=%s ctnn_ns=%.1f rtneural_style_ns=%.1f speedup=%.2f "
+          "spread=%.2f-%.2f\n",
+          c.name, x, median(rs), median(rt_speedups), smallest(rt_speedups), largest(rt_speedups));
+    }
   }
 }

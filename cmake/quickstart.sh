@@ -14,9 +14,9 @@ what=${1:-}
 case "$what" in
   demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
   test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format
-                  libbenchmark-dev libeigen3-dev qemu-user g++-aarch64-linux-gnu" ;;
+                  libbenchmark-dev libeigen3-dev libxsimd-dev qemu-user g++-aarch64-linux-gnu" ;;
   bench) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
-                   libeigen3-dev time" ;;
+                   libeigen3-dev libxsimd-dev time" ;;
   *) echo "usage: sh cmake/quickstart.sh demo|test|bench" >&2; exit 2 ;;
 esac
 

@@ -33,6 +33,7 @@
 #define CTNN_KERNELS_SIMD_HPP
 #endif
 
+#include <bit>
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
@@ -302,21 +303,26 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b, const T* 
 }
 
 /// One sample's dot product with a one-column b (K, 1), for an output layer of one unit at batch
-/// 1: whole vectors of x and b (padded storage), the lanes past K zeroed, four partial sums.
+/// 1: whole vectors of x and b (padded storage), the lanes past K zeroed, up to four partial sums.
+/// A short row (K up to half a vector) is read as the narrowest vector that holds it: the sum of
+/// its lanes then takes fewer steps, and it is on the critical path of a per-sample model.
 template <std::size_t K, class T>
 HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
-  const Tag<T> d;
-  using V = hn::Vec<Tag<T>>;
-  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  constexpr std::size_t narrow =
+      std::bit_ceil(K) * sizeof(T) < 16 ? 16 / sizeof(T) : std::bit_ceil(K);
+  const hn::CappedTag<T, narrow> d;
+  using V = hn::Vec<decltype(d)>;
+  constexpr std::size_t lanes = hn::MaxLanes(d);
   constexpr std::size_t vectors = (K + lanes - 1) / lanes;
+  constexpr std::size_t whole = vectors - 1;  // the vectors before the last, partial one
   V acc[4] = {hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Zero(d)};
-  for (std::size_t v = 0; v + 1 < vectors; ++v)
+  for (std::size_t v = 0; v < whole; ++v)
     acc[v % 4] = hn::MulAdd(hn::LoadU(d, x + v * lanes), hn::LoadU(d, b + v * lanes), acc[v % 4]);
-  constexpr std::size_t last = (vectors - 1) * lanes;
+  constexpr std::size_t last = whole * lanes;
   const V tail = hn::Mul(hn::LoadU(d, x + last), hn::LoadU(d, b + last));
-  acc[(vectors - 1) % 4] =
-      hn::Add(acc[(vectors - 1) % 4], hn::IfThenElseZero(hn::FirstN(d, K - last), tail));
-  return hn::GetLane(hn::SumOfLanes(d, hn::Add(hn::Add(acc[0], acc[1]), hn::Add(acc[2], acc[3]))));
+  V sum = hn::IfThenElseZero(hn::FirstN(d, K - last), tail);
+  for (std::size_t c = 0; c < (whole < 4 ? whole : 4); ++c) sum = hn::Add(sum, acc[c]);
+  return hn::GetLane(hn::SumOfLanes(d, sum));
 }
 
 /// c (M, N) = f(a (M, K) * b (K, N) + 1 bias): `bias` (1, N) added to every row when not null,

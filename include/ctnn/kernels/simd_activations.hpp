@@ -61,9 +61,48 @@ struct vector_form<activation::sigmoid> {
 
 template <>
 struct vector_form<activation::tanh> {
+  using F = activation::tanh;
   template <class D, class V>
   static HWY_INLINE V value(D d, V z) {
-    return hn::Tanh(d, z);
+    if constexpr (sizeof(hn::TFromD<D>) == 4)
+      return float_value(d, z);
+    else
+      return hn::Tanh(d, z);
+  }
+  /// Float: z + z^3 P(z^2) below |z| = 0.625, 1 - 2 / (e^2|z| + 1) above (|z| clamped to 10,
+  /// where tanh rounds to 1), e^2|z| = 2^n e^r with |r| <= ln 2 / 2. Polynomials by Estrin's
+  /// scheme: at batch 1 the activation is on the critical path, so latency counts more than
+  /// operations (Highway's Tanh goes through Expm1 and a wider exponent range).
+  template <class D, class V>
+  static HWY_INLINE V float_value(D d, V z) {
+    const hn::RebindToSigned<D> di;
+    const auto c = [d](double v) { return hn::Set(d, static_cast<float>(v)); };
+    const V one = c(1.0);
+    // Small |z|: the odd polynomial.
+    const V t = hn::Mul(z, z), t2 = hn::Mul(t, t);
+    const V p = hn::MulAdd(hn::MulAdd(c(F::p[4]), t2, hn::MulAdd(c(F::p[3]), t, c(F::p[2]))), t2,
+                           hn::MulAdd(c(F::p[1]), t, c(F::p[0])));
+    const V small = hn::MulAdd(hn::Mul(z, t), p, z);
+    // Often all lanes are small (e.g. an audio model's hidden units), then the exponential is
+    // skipped: a branch that is predictable where it pays (as xsimd's tanh does).
+    const auto is_small = hn::Lt(hn::Abs(z), c(F::small_limit));
+    if (hn::AllTrue(d, is_small)) return small;
+    // Large |z|: n = round(2|z| / ln 2) by adding 1.5 2^23 (the integer lands in the mantissa).
+    const V a = hn::Min(c(F::large_limit), hn::Abs(z));  // NaN stays NaN (Min's second operand)
+    const V shifter = c(12582912.0);
+    const V n_shifted = hn::MulAdd(a, c(2.0 / F::ln2), shifter);
+    const V n = hn::Sub(n_shifted, shifter);
+    V r = hn::MulAdd(n, c(-F::ln2_high), hn::Add(a, a));
+    r = hn::MulAdd(n, c(-F::ln2_low), r);
+    const V r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2);
+    const V e_r = hn::MulAdd(hn::MulAdd(c(F::e[6]), r2, hn::MulAdd(c(F::e[5]), r, c(F::e[4]))), r4,
+                             hn::MulAdd(hn::MulAdd(c(F::e[3]), r, c(F::e[2])), r2,
+                                        hn::MulAdd(c(F::e[1]), r, c(F::e[0]))));
+    // 2^n from n's bits: (n + 127) << 23; 0 <= n <= 29.
+    const auto bias = hn::Set(di, 127 - 0x4B400000);  // 127 minus the shifter's bits
+    const V two_n = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::BitCast(di, n_shifted), bias)));
+    const V large = hn::Sub(one, hn::Div(c(2.0), hn::MulAdd(e_r, two_n, one)));
+    return hn::IfThenElse(is_small, small, hn::CopySignToAbs(large, z));
   }
   template <class D, class V>
   static HWY_INLINE V gradient(D d, V a, V g) {
@@ -79,11 +118,15 @@ struct vector_form<activation::fast_tanh> {
     using T = hn::TFromD<D>;
     const V c = hn::Set(d, static_cast<T>(F::limit));
     z = hn::Min(hn::Max(z, hn::Neg(c)), c);
-    const V t = hn::Mul(z, z);
-    V num = hn::Set(d, static_cast<T>(F::p[6]));
-    for (int k = 5; k >= 0; --k) num = hn::MulAdd(num, t, hn::Set(d, static_cast<T>(F::p[k])));
-    V den = hn::Set(d, static_cast<T>(F::q[3]));
-    for (int k = 2; k >= 0; --k) den = hn::MulAdd(den, t, hn::Set(d, static_cast<T>(F::q[k])));
+    // Estrin's scheme (three dependent steps instead of six): latency counts at batch 1.
+    const auto c_ = [d](double v) { return hn::Set(d, static_cast<T>(v)); };
+    const V t = hn::Mul(z, z), t2 = hn::Mul(t, t), t4 = hn::Mul(t2, t2);
+    const V num =
+        hn::MulAdd(hn::MulAdd(c_(F::p[6]), t2, hn::MulAdd(c_(F::p[5]), t, c_(F::p[4]))), t4,
+                   hn::MulAdd(hn::MulAdd(c_(F::p[3]), t, c_(F::p[2])), t2,
+                              hn::MulAdd(c_(F::p[1]), t, c_(F::p[0]))));
+    const V den = hn::MulAdd(hn::MulAdd(c_(F::q[3]), t, c_(F::q[2])), t2,
+                             hn::MulAdd(c_(F::q[1]), t, c_(F::q[0])));
     const V one = hn::Set(d, T(1));
     return hn::Min(hn::Max(hn::Div(hn::Mul(z, num), den), hn::Neg(one)), one);
   }

@@ -26,50 +26,10 @@
 #include <ctnn/simd_target.hpp>
 
 #include "cases.hpp"
+#include "peak.hpp"
 #include "rounds.hpp"
 
-namespace hn = hwy::HWY_NAMESPACE;
-
 namespace {
-
-// Independent FMA chains, enough to cover the FMA latency on both FMA pipes.
-constexpr int chains = 12;
-constexpr int fmas_per_iteration = 1024;
-
-double peak_flops_per_iteration() {
-  return 2.0 * double(hn::Lanes(hn::ScalableTag<float>())) * chains * fmas_per_iteration;
-}
-
-double cpu_seconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
-}
-
-/// One run of the FMA loop: 2 x lanes x chains x fmas_per_iteration flops.
-HWY_NOINLINE void fma_loop() {
-  const hn::ScalableTag<float> d;
-  using V = hn::Vec<decltype(d)>;
-  V acc[chains];
-  for (int c = 0; c < chains; ++c) acc[c] = hn::Set(d, float(c));
-  const V m = hn::Set(d, 0.999f), a = hn::Set(d, 1e-3f);
-  for (int i = 0; i < fmas_per_iteration; ++i)
-    for (int c = 0; c < chains; ++c) acc[c] = hn::MulAdd(acc[c], m, a);
-  for (int c = 0; c < chains; ++c) benchmark::DoNotOptimize(acc[c]);
-}
-
-/// The best GFLOP/s of `trials` CPU-timed runs of 20,000 FMA loops each.
-double measured_peak_gflops(int trials) {
-  double best = 0;
-  for (int t = 0; t < trials; ++t) {
-    constexpr int loops = 20000;
-    const double start = cpu_seconds();
-    for (int i = 0; i < loops; ++i) fma_loop();
-    const double seconds = cpu_seconds() - start;
-    best = std::max(best, peak_flops_per_iteration() * loops / seconds * 1e-9);
-  }
-  return best;
-}
 
 void run_case(benchmark::State& state, const bench::Case* c) {
   for (auto _ : state) c->run();
@@ -119,16 +79,15 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark((std::string(prefixes[lib]) + c->name).c_str(), run_case, c);
       }
   benchmark::Initialize(&argc, argv);
-  const double peak_before = measured_peak_gflops(10);
+  const double peak_before = bench::measured_peak_gflops(10);
   bench::Rounds collector;
   benchmark::RunSpecifiedBenchmarks(&collector);
   benchmark::Shutdown();
-  const double peak_gflops = std::max(peak_before, measured_peak_gflops(10));
+  const double peak_gflops = std::max(peak_before, bench::measured_peak_gflops(10));
 
   std::printf(
       "\ntarget=%s lanes=%zu peak_gflops=%.1f (best of 20 CPU-timed runs) dispatch_target=%s\n",
-      ctnn::simd_target_name(), hn::Lanes(hn::ScalableTag<float>()), peak_gflops,
-      ctnn_bench_dispatch_target());
+      ctnn::simd_target_name(), bench::peak_lanes(), peak_gflops, ctnn_bench_dispatch_target());
   {
     static float y[bench::tanh_points];
     bench::ctnn_tanh(y, false);

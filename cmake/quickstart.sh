@@ -4,8 +4,9 @@
 #   sh cmake/quickstart.sh test   builds and runs the whole test suite: GCC, Clang, GCC without SIMD
 #                                 flags, GCC with runtime dispatch (also under qemu-x86_64 as
 #                                 older CPUs), and the aarch64 cross build under qemu-aarch64
-#   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar; FMA peak;
-#                                 the cost of the training step's checks; compile time by depth)
+#   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar, dispatch,
+#                                 RTNeural-style; FMA peak; the cost of the training step's checks;
+#                                 the width x batch sweep against OpenBLAS; compile time by depth)
 # Each installs the Debian packages it needs when they are missing, then configures, builds, runs.
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,9 +15,9 @@ what=${1:-}
 case "$what" in
   demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
   test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format
-                  libbenchmark-dev libeigen3-dev libxsimd-dev qemu-user g++-aarch64-linux-gnu" ;;
+                  libbenchmark-dev libeigen3-dev libxsimd-dev libopenblas-serial-dev qemu-user g++-aarch64-linux-gnu" ;;
   bench) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
-                   libeigen3-dev libxsimd-dev time" ;;
+                   libeigen3-dev libxsimd-dev libopenblas-serial-dev time" ;;
   *) echo "usage: sh cmake/quickstart.sh demo|test|bench" >&2; exit 2 ;;
 esac
 
@@ -61,6 +62,7 @@ case "$what" in
     cmake --build --preset bench -j "$jobs"
     ./build/bench/benchmarks/ctnn_bench        # 5 alternating rounds per case, CPU times, peak
     ./build/bench/benchmarks/ctnn_bench_checks # what a training step's NaN/Inf checks cost
+    ./build/bench/benchmarks/ctnn_sweep --svg=build/bench/sweep.svg  # widths x batches vs Eigen, OpenBLAS
     sh benchmarks/compile_time.sh              # compile time and memory by network depth
     ;;
 esac

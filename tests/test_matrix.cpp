@@ -131,6 +131,11 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 3, 20>();
   check_products<TestType, 1, 100, 64>();
   check_products<TestType, 1, 5, 70>();
+  // Batch 1 with weights beyond 32 KiB (gemv_streaming): rows in fours and a remainder, a
+  // partial last vector, and a wide layer.
+  check_products<TestType, 1, 100, 97>();
+  check_products<TestType, 1, 131, 67>();
+  check_products<TestType, 1, 300, 300>();
 }
 
 TEST_CASE("A batch-1 product leaves the elements of its output's padding only", "[matrix]") {
@@ -146,5 +151,16 @@ TEST_CASE("A batch-1 product leaves the elements of its output's padding only", 
   const auto bias = filled_with_noise<float, 1, 8>(3);
   ctnn::multiply_add_row(x, w, bias, g.y);
   for (const float v : g.guard) REQUIRE(v == 42.0f);
+  // The same for a layer wide enough to stream its weights (gemv_streaming).
+  struct alignas(64) GuardedWide {
+    Matrix<float, 1, 67> y;
+    float guard[16];
+  } wide{};
+  for (float& v : wide.guard) v = 42.0f;
+  const auto xw = filled_with_noise<float, 1, 131>(4);
+  const auto ww = filled_with_noise<float, 131, 67>(5);
+  const auto bw = filled_with_noise<float, 1, 67>(6);
+  ctnn::multiply_add_row(xw, ww, bw, wide.y);
+  for (const float v : wide.guard) REQUIRE(v == 42.0f);
   static_assert(sizeof(Matrix<float, 1, 8>) == 64 && sizeof(Matrix<double, 3, 3>) == 128);
 }

@@ -1,0 +1,32 @@
+// The scaling sweep: one network shape, Input<W> -> Dense<W> -> ReLU -> Dense<W> (MSE, Adam), for
+// widths W = 16, 64, 256, 1024 and batches B = 1, 8, 32, 128, forward and training step, in ctnn
+// and Eigen, against OpenBLAS sgemm (one thread) on the same products as the roofline.
+#pragma once
+
+#include <cstddef>
+
+namespace bench::sweep {
+
+inline constexpr std::size_t widths[] = {16, 64, 256, 1024};
+inline constexpr std::size_t batches[] = {1, 8, 32, 128};
+inline constexpr std::size_t count = std::size(widths) * std::size(batches);
+
+struct Case {
+  std::size_t width, batch;
+  void (*forward)();
+  void (*train)();
+};
+
+/// Products' flops: forward X W1, A1 W2; a training step adds A^T G for both layers and G W2^T.
+constexpr double forward_flops(std::size_t width, std::size_t batch) {
+  return 2.0 * 2.0 * double(batch) * double(width) * double(width);
+}
+constexpr double training_flops(std::size_t width, std::size_t batch) {
+  return 5.0 / 2.0 * forward_flops(width, batch);
+}
+
+/// The cases in the order of widths (outer) and batches (inner); objects are built on first use.
+const Case* ctnn_cases();
+const Case* eigen_cases();
+
+}  // namespace bench::sweep

@@ -1,0 +1,66 @@
+// ctnn's side of the sweep (sweep.hpp). Networks, trainers and inputs live on the heap (C++17
+// aligned new), built on first use: the widest need tens of MB.
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+#include <benchmark/benchmark.h>
+#include <ctnn/ctnn.hpp>
+
+#include "sweep.hpp"
+
+namespace {
+
+using namespace ctnn;
+
+template <std::size_t W, std::size_t B>
+struct Setup {
+  using Net = Network<Input<W>, Dense<W>, ReLU, Dense<W>>;
+  Net net{Seed{1}};
+  Trainer<Net, MeanSquaredError, Adam<Net>, B> trainer{};
+  Workspace<Net, B> ws;  // forward's activations where they exceed forward's stack bound
+  Matrix<float, B, W> x, target;
+
+  Setup() {
+    SplitMix64 rng{2};
+    for (auto& v : x) v = static_cast<float>(rng.uniform(1.0));
+    for (auto& v : target) v = static_cast<float>(rng.uniform(1.0));
+  }
+  void forward() {
+    if constexpr (Net::template forward_stack_bytes<B> <= 256 * 1024) {
+      auto y = net.forward(x);
+      benchmark::DoNotOptimize(y);
+    } else {
+      benchmark::DoNotOptimize(net.forward(x, ws).data());
+    }
+  }
+  void train() {
+    float loss = trainer.step(net, x, target).loss;
+    benchmark::DoNotOptimize(loss);
+  }
+
+  static Setup& get() {
+    static const std::unique_ptr<Setup> setup = std::make_unique<Setup>();
+    return *setup;
+  }
+};
+
+template <std::size_t W, std::size_t B>
+constexpr bench::sweep::Case one_case() {
+  return {W, B, [] { Setup<W, B>::get().forward(); }, [] { Setup<W, B>::get().train(); }};
+}
+
+template <std::size_t... I>
+constexpr auto all_cases(std::index_sequence<I...>) {
+  using namespace bench::sweep;
+  constexpr std::size_t n = std::size(batches);
+  return std::array<Case, sizeof...(I)>{one_case<widths[I / n], batches[I % n]>()...};
+}
+
+constexpr auto cases = all_cases(std::make_index_sequence<bench::sweep::count>());
+
+}  // namespace
+
+const bench::sweep::Case* bench::sweep::ctnn_cases() {
+  return cases.data();
+}

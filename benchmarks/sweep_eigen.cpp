@@ -1,0 +1,51 @@
+// Eigen's side of the sweep (sweep.hpp): eigen_mlp.hpp's network with preallocated dynamic
+// matrices (Eigen's blocked GEMM), built on first use.
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <utility>
+
+#include <benchmark/benchmark.h>
+
+#include "eigen_mlp.hpp"
+#include "sweep.hpp"
+
+namespace {
+
+using namespace bench::eigen;
+
+template <int W, int B>
+struct Setup {
+  Net<B, W, false, Layer<W, W, B, Act::relu, false>, Layer<W, W, B, Act::none, false>> net;
+
+  static Setup& get() {
+    static const std::unique_ptr<Setup> setup = std::make_unique<Setup>();
+    return *setup;
+  }
+};
+
+template <std::size_t W, std::size_t B>
+constexpr bench::sweep::Case one_case() {
+  return {W, B,
+          [] {
+            auto& net = Setup<int(W), int(B)>::get().net;
+            net.forward();
+            benchmark::DoNotOptimize(std::get<1>(net.layers).A.data());
+          },
+          [] { benchmark::DoNotOptimize(Setup<int(W), int(B)>::get().net.train()); }};
+}
+
+template <std::size_t... I>
+constexpr auto all_cases(std::index_sequence<I...>) {
+  using namespace bench::sweep;
+  constexpr std::size_t n = std::size(batches);
+  return std::array<Case, sizeof...(I)>{one_case<widths[I / n], batches[I % n]>()...};
+}
+
+constexpr auto cases = all_cases(std::make_index_sequence<bench::sweep::count>());
+
+}  // namespace
+
+const bench::sweep::Case* bench::sweep::eigen_cases() {
+  return cases.data();
+}

@@ -62,7 +62,15 @@ void check_close(const M& got, const M& want, double tolerance) {
   for (const float w : want) CHECK(double(*g++) == Approx(double(w)).margin(tolerance));
 }
 
+// Read during this program's own static initialization: the target is chosen before it (a
+// constructor of priority 101), so a network built or run by a static initializer already gets it.
+const std::string target_at_static_initialization = simd_target_name();
+
 }  // namespace
+
+TEST_CASE("the target is chosen before the program's static initializers run", "[dispatch]") {
+  CHECK(target_at_static_initialization == simd_target_name());
+}
 
 TEST_CASE("runtime dispatch chooses the best target this CPU runs", "[dispatch]") {
   const std::string chosen = limit_simd_targets(~std::int64_t{0});

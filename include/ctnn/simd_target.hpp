@@ -48,10 +48,10 @@ inline std::int64_t cpu_targets() {
 }
 
 // 0 until chosen; then the best of dispatch_targets & this CPU & the caller's limit, or
-// HWY_SCALAR. Chosen once per process: during static initialization (below), or by the first
-// kernel call if that comes earlier. A plain variable, not an atomic: written only then and by
-// limit_simd_targets (documented: while no network runs), and plain loads let the compiler read
-// it once for many kernels (with_simd_target's inlined loops) instead of once per kernel.
+// HWY_SCALAR. Chosen once per process, before the program's own static initializers (a
+// constructor of priority 101, below), and again only by limit_simd_targets (documented: while no
+// network runs). A plain variable, not an atomic, that no kernel call writes: the compiler may
+// read it once for a whole loop of kernels (with_simd_target) instead of once per kernel.
 inline std::int64_t simd_target_chosen = 0;
 inline std::int64_t simd_target_allowed = ~std::int64_t{0};
 
@@ -61,12 +61,16 @@ inline std::int64_t choose_simd_target() {
   simd_target_chosen = best != 0 ? best : HWY_SCALAR;
   return simd_target_chosen;
 }
-inline std::int64_t simd_target() {
-  const std::int64_t chosen = simd_target_chosen;
-  return chosen != 0 ? chosen : choose_simd_target();
+// Priorities 101 and up are the program's, lowest first: this runs before any static initializer
+// of the program's own (which may already run a network), while the program has one thread.
+// Registered by every translation unit that includes this header; choosing again is harmless.
+[[gnu::constructor(101)]] inline void choose_simd_target_at_start() {
+  choose_simd_target();
 }
-// Before main, while the program has one thread.
-inline const std::int64_t simd_target_at_start = choose_simd_target();
+// The target chosen; 0 (ctnn's plain loops) only before choose_simd_target_at_start ran.
+inline std::int64_t simd_target() {
+  return simd_target_chosen;
+}
 #else
 constexpr std::int64_t simd_target() {
   return HWY_STATIC_TARGET;
@@ -85,7 +89,7 @@ inline const char* simd_target_name() {
 /// usable on this CPU with runtime dispatch).
 inline bool simd_is_vectorized() {
   const std::int64_t target = detail::simd_target();
-  return target != HWY_SCALAR && target != HWY_EMU128;
+  return target != 0 && target != HWY_SCALAR && target != HWY_EMU128;
 }
 
 #if defined(CTNN_RUNTIME_DISPATCH)

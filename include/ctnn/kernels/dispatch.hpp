@@ -73,7 +73,8 @@ constexpr bool use_scalar_kernels() {
 #if defined(CTNN_FORCE_SCALAR)
   return true;
 #elif defined(CTNN_RUNTIME_DISPATCH)
-  return detail::simd_target() == HWY_SCALAR;
+  const std::int64_t target = detail::simd_target();
+  return target == HWY_SCALAR || target == 0;  // 0: not chosen yet (detail::simd_target)
 #else
   return HWY_STATIC_TARGET == HWY_SCALAR || HWY_STATIC_TARGET == HWY_EMU128;
 #endif

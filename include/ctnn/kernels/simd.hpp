@@ -17,6 +17,14 @@
 
 #include "ctnn/detail/highway.hpp"  // first: it chooses the targets
 
+#include <cstdint>
+
+#if defined(CTNN_RUNTIME_DISPATCH)
+namespace ctnn::detail {
+extern std::int64_t simd_target_chosen;  // defined (inline) in ctnn/simd_target.hpp
+}
+#endif
+
 // Runtime dispatch: compile this file once more for each target beyond the static one.
 #if defined(CTNN_RUNTIME_DISPATCH) && !defined(CTNN_KERNELS_SIMD_ALL_TARGETS)
 #define CTNN_KERNELS_SIMD_ALL_TARGETS
@@ -407,6 +415,11 @@ CTNN_KERNEL void gemm(const T* a, const T* b, const T* bias, T* c) {
 /// this target's kernels inlined, as in a -march build, instead of one call per kernel.
 template <class F>
 __attribute__((flatten)) inline auto run_flattened(F& f) -> decltype(f()) {
+#if defined(CTNN_RUNTIME_DISPATCH)
+  // The caller chose this target: said to the compiler, the inlined kernels' own target checks
+  // fold to this target's code (otherwise each kernel call inside f still checks and branches).
+  if (::ctnn::detail::simd_target_chosen != HWY_TARGET) __builtin_unreachable();
+#endif
   return f();
 }
 

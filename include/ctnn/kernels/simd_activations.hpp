@@ -85,10 +85,11 @@ struct vector_form<activation::tanh> {
     const V small = hn::MulAdd(hn::Mul(z, t), p, z);
     // Often all lanes are small (e.g. an audio model's hidden units), then the exponential is
     // skipped: a branch that is predictable where it pays (as xsimd's tanh does).
-    const auto is_small = hn::Lt(hn::Abs(z), c(F::small_limit));
-    if (hn::AllTrue(d, is_small)) return small;
+    // NaN is not large: it takes the polynomial, which passes it through.
+    const auto is_large = hn::Ge(hn::Abs(z), c(F::small_limit));
+    if (hn::AllFalse(d, is_large)) return small;
     // Large |z|: n = round(2|z| / ln 2) by adding 1.5 2^23 (the integer lands in the mantissa).
-    const V a = hn::Min(c(F::large_limit), hn::Abs(z));  // NaN stays NaN (Min's second operand)
+    const V a = hn::Min(hn::Abs(z), c(F::large_limit));
     const V shifter = c(12582912.0);
     const V n_shifted = hn::MulAdd(a, c(2.0 / F::ln2), shifter);
     const V n = hn::Sub(n_shifted, shifter);
@@ -102,7 +103,7 @@ struct vector_form<activation::tanh> {
     const auto bias = hn::Set(di, 127 - 0x4B400000);  // 127 minus the shifter's bits
     const V two_n = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::BitCast(di, n_shifted), bias)));
     const V large = hn::Sub(one, hn::Div(c(2.0), hn::MulAdd(e_r, two_n, one)));
-    return hn::IfThenElse(is_small, small, hn::CopySignToAbs(large, z));
+    return hn::IfThenElse(is_large, hn::CopySignToAbs(large, z), small);
   }
   template <class D, class V>
   static HWY_INLINE V gradient(D d, V a, V g) {

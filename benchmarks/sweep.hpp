@@ -3,7 +3,9 @@
 // and Eigen, against OpenBLAS sgemm (one thread) on the same products as the roofline.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <utility>
 
 namespace bench::sweep {
 
@@ -28,5 +30,12 @@ constexpr double training_flops(std::size_t width, std::size_t batch) {
 /// The cases in the order of widths (outer) and batches (inner); objects are built on first use.
 const Case* ctnn_cases();
 const Case* eigen_cases();
+
+/// A library's table: make<W, B>() for every width and batch, in that order.
+template <template <std::size_t, std::size_t> class Make, std::size_t... I>
+constexpr std::array<Case, count> table(std::index_sequence<I...>) {
+  constexpr std::size_t n = std::size(batches);
+  return {Make<widths[I / n], batches[I % n]>::make()...};
+}
 
 }  // namespace bench::sweep

@@ -46,18 +46,14 @@ struct Setup {
 };
 
 template <std::size_t W, std::size_t B>
-constexpr bench::sweep::Case one_case() {
-  return {W, B, [] { Setup<W, B>::get().forward(); }, [] { Setup<W, B>::get().train(); }};
-}
+struct OneCase {
+  static constexpr bench::sweep::Case make() {
+    return {W, B, [] { Setup<W, B>::get().forward(); }, [] { Setup<W, B>::get().train(); }};
+  }
+};
 
-template <std::size_t... I>
-constexpr auto all_cases(std::index_sequence<I...>) {
-  using namespace bench::sweep;
-  constexpr std::size_t n = std::size(batches);
-  return std::array<Case, sizeof...(I)>{one_case<widths[I / n], batches[I % n]>()...};
-}
-
-constexpr auto cases = all_cases(std::make_index_sequence<bench::sweep::count>());
+constexpr auto cases =
+    bench::sweep::table<OneCase>(std::make_index_sequence<bench::sweep::count>());
 
 }  // namespace
 

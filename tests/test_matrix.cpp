@@ -138,29 +138,24 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 300, 300>();
 }
 
-TEST_CASE("A batch-1 product leaves the elements of its output's padding only", "[matrix]") {
-  // Whole-vector stores write lanes past N inside the matrix's padded storage, never beyond it:
-  // a guard right after the output object keeps its value (and ASan checks the rest).
+// Whole-vector stores write lanes past N inside the matrix's padded storage, never beyond it: a
+// guard right after the output object keeps its value (and ASan checks the rest).
+template <std::size_t K, std::size_t N>
+void check_batch_1_stays_in_its_output() {
   struct alignas(64) Guarded {
-    Matrix<float, 1, 8> y;
+    Matrix<float, 1, N> y;
     float guard[16];
   } g{};
   for (float& v : g.guard) v = 42.0f;
-  const auto x = filled_with_noise<float, 1, 3>(1);
-  const auto w = filled_with_noise<float, 3, 8>(2);
-  const auto bias = filled_with_noise<float, 1, 8>(3);
+  const auto x = filled_with_noise<float, 1, K>(1);
+  const auto w = filled_with_noise<float, K, N>(2);
+  const auto bias = filled_with_noise<float, 1, N>(3);
   ctnn::multiply_add_row(x, w, bias, g.y);
   for (const float v : g.guard) REQUIRE(v == 42.0f);
-  // The same for a layer wide enough to stream its weights (gemv_streaming).
-  struct alignas(64) GuardedWide {
-    Matrix<float, 1, 67> y;
-    float guard[16];
-  } wide{};
-  for (float& v : wide.guard) v = 42.0f;
-  const auto xw = filled_with_noise<float, 1, 131>(4);
-  const auto ww = filled_with_noise<float, 131, 67>(5);
-  const auto bw = filled_with_noise<float, 1, 67>(6);
-  ctnn::multiply_add_row(xw, ww, bw, wide.y);
-  for (const float v : wide.guard) REQUIRE(v == 42.0f);
+}
+
+TEST_CASE("A batch-1 product leaves the elements of its output's padding only", "[matrix]") {
+  check_batch_1_stays_in_its_output<3, 8>();
+  check_batch_1_stays_in_its_output<131, 67>();  // weights streamed (gemv_streaming)
   static_assert(sizeof(Matrix<float, 1, 8>) == 64 && sizeof(Matrix<double, 3, 3>) == 128);
 }

@@ -362,8 +362,10 @@ HWY_INLINE void gemv_streaming(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b,
   constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
   constexpr std::size_t width = (N + lanes - 1) / lanes * lanes;
   // The last row's last vector may end past b's storage: load only its first lanes there.
+  constexpr bool may_overhang = (K - 1) * N + width > padded_size<T>(K * N);
   const auto row = [&](std::size_t k, std::size_t j) {
-    if (k * N + j + lanes <= padded_size<T>(K * N)) return hn::LoadU(d, b + k * N + j);
+    if (!may_overhang || k * N + j + lanes <= padded_size<T>(K * N))
+      return hn::LoadU(d, b + k * N + j);
     return hn::MaskedLoad(hn::FirstN(d, N - j), d, b + k * N + j);
   };
   for (std::size_t j = 0; j < width; j += lanes) hn::StoreU(hn::Zero(d), d, y + j);

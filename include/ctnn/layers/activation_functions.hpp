@@ -49,7 +49,7 @@ struct sigmoid {
 };
 
 /// tanh(z). Types: float, double. Error: vector, float: ctnn's own (kernels/simd_activations.hpp,
-/// coefficients below), <= 1.5 ulp (tested; 1.2 measured); vector, double: Highway's Tanh (<= 4
+/// coefficients below), <= 1.5 ulp (tested; 1.3 measured); vector, double: Highway's Tanh (<= 4
 /// ulp); scalar: the C library's tanh (in constant expressions, through e^-2|z|). Range: any z;
 /// NaN passes through.
 struct tanh {

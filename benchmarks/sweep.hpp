@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <utility>
 
 namespace bench::sweep {
@@ -30,6 +31,13 @@ constexpr double training_flops(std::size_t width, std::size_t batch) {
 /// The cases in the order of widths (outer) and batches (inner); objects are built on first use.
 const Case* ctnn_cases();
 const Case* eigen_cases();
+
+/// The one S, built on the heap on first use (the widest cases need tens of MB).
+template <class S>
+S& built_on_first_use() {
+  static const std::unique_ptr<S> s = std::make_unique<S>();
+  return *s;
+}
 
 /// A library's table: make<W, B>() for every width and batch, in that order.
 template <template <std::size_t, std::size_t> class Make, std::size_t... I>

@@ -1,7 +1,6 @@
 // ctnn's side of the sweep (sweep.hpp). Networks, trainers and inputs live on the heap (C++17
 // aligned new), built on first use: the widest need tens of MB.
 #include <cstddef>
-#include <memory>
 #include <utility>
 
 #include <benchmark/benchmark.h>
@@ -38,17 +37,13 @@ struct Setup {
     float loss = trainer.step(net, x, target).loss;
     benchmark::DoNotOptimize(loss);
   }
-
-  static Setup& get() {
-    static const std::unique_ptr<Setup> setup = std::make_unique<Setup>();
-    return *setup;
-  }
 };
 
 template <std::size_t W, std::size_t B>
 struct OneCase {
   static constexpr bench::sweep::Case make() {
-    return {W, B, [] { Setup<W, B>::get().forward(); }, [] { Setup<W, B>::get().train(); }};
+    return {W, B, [] { bench::sweep::built_on_first_use<Setup<W, B>>().forward(); },
+            [] { bench::sweep::built_on_first_use<Setup<W, B>>().train(); }};
   }
 };
 

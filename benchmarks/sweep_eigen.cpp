@@ -2,7 +2,6 @@
 // matrices (Eigen's blocked GEMM), built on first use.
 #include <array>
 #include <cstddef>
-#include <memory>
 #include <utility>
 
 #include <benchmark/benchmark.h>
@@ -17,11 +16,6 @@ using namespace bench::eigen;
 template <int W, int B>
 struct Setup {
   Net<B, W, false, Layer<W, W, B, Act::relu, false>, Layer<W, W, B, Act::none, false>> net;
-
-  static Setup& get() {
-    static const std::unique_ptr<Setup> setup = std::make_unique<Setup>();
-    return *setup;
-  }
 };
 
 template <std::size_t W, std::size_t B>
@@ -29,11 +23,14 @@ struct OneCase {
   static constexpr bench::sweep::Case make() {
     return {W, B,
             [] {
-              auto& net = Setup<int(W), int(B)>::get().net;
+              auto& net = bench::sweep::built_on_first_use<Setup<int(W), int(B)>>().net;
               net.forward();
               benchmark::DoNotOptimize(std::get<1>(net.layers).A.data());
             },
-            [] { benchmark::DoNotOptimize(Setup<int(W), int(B)>::get().net.train()); }};
+            [] {
+              benchmark::DoNotOptimize(
+                  bench::sweep::built_on_first_use<Setup<int(W), int(B)>>().net.train());
+            }};
   }
 };
 

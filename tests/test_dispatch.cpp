@@ -1,10 +1,12 @@
 // Runtime dispatch (CTNN_RUNTIME_DISPATCH, built with baseline x86-64 flags): the target chosen for
-// the CPU, and the same results on every target the CPU runs as with ctnn's plain loops. CTest also
-// runs this binary under qemu-x86_64 as an old CPU (no AVX) and a recent one, with the target it
-// must choose in CTNN_EXPECT_TARGET.
+// the CPU, and the same results on every target the CPU runs as with ctnn's plain loops. The
+// target is fixed for a process, so CTest runs this binary once per target (CTNN_SIMD_TARGETS)
+// against a file of the plain loops' results, and under qemu-x86_64 as older CPUs, with the target
+// each must choose in CTNN_EXPECT_TARGET.
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -56,10 +58,20 @@ Outcome run() {
   return out;
 }
 
-template <class M>
-void check_close(const M& got, const M& want, double tolerance) {
-  auto g = got.begin();
-  for (const float w : want) CHECK(double(*g++) == Approx(double(w)).margin(tolerance));
+// The outcome as one list of floats, as the reference file holds it.
+std::vector<float> flat(const Outcome& o) {
+  std::vector<float> v(o.single.begin(), o.single.end());
+  v.insert(v.end(), o.batched.begin(), o.batched.end());
+  v.insert(v.end(), o.trained.begin(), o.trained.end());
+  v.push_back(o.loss);
+  return v;
+}
+
+// The file the plain loops' run writes and the other runs read (CTest passes its path).
+const char* reference_path() {
+  const char* path = std::getenv("CTNN_DISPATCH_REFERENCE");
+  REQUIRE(path != nullptr);
+  return path;
 }
 
 // Read during this program's own static initialization: the target is chosen before it (a
@@ -73,33 +85,61 @@ TEST_CASE("the target is chosen before the program's static initializers run", "
 }
 
 TEST_CASE("runtime dispatch chooses the best target this CPU runs", "[dispatch]") {
-  const std::string chosen = limit_simd_targets(~std::int64_t{0});
+  const std::string chosen = simd_target_name();
   INFO("chosen: " << chosen);
   if (const char* expected = std::getenv("CTNN_EXPECT_TARGET"))
     CHECK(chosen == expected);
-  else
+  else if (std::getenv("CTNN_SIMD_TARGETS") == nullptr)
     CHECK(simd_is_vectorized());  // every x86-64 CPU since 2008 has SSE4
 }
 
-TEST_CASE("every target this CPU runs computes what the plain loops compute", "[dispatch]") {
-  const bool has_simd = simd_is_vectorized();
-  CHECK(std::string(limit_simd_targets(0)) == "SCALAR");
-  CHECK_FALSE(simd_is_vectorized());
-  const Outcome reference = run();
+TEST_CASE("CTNN_SIMD_TARGETS lists the targets allowed; a typo allows all", "[dispatch]") {
+  constexpr std::int64_t all = ~std::int64_t{0};
+  CHECK(detail::allowed_simd_targets(nullptr) == all);
+  CHECK(detail::allowed_simd_targets("") == all);
+  CHECK(detail::allowed_simd_targets("AVX3") == HWY_AVX3);
+  CHECK(detail::allowed_simd_targets("AVX2,SSE4") == (HWY_AVX2 | HWY_SSE4));
+  CHECK(detail::allowed_simd_targets("SCALAR") == 0);
+  CHECK(detail::allowed_simd_targets("SSE4,SCALAR") == HWY_SSE4);
+  CHECK(detail::allowed_simd_targets("AVX2,AVX") == all);  // prints why on stderr
+  CHECK(detail::allowed_simd_targets("avx2") == all);
+  CHECK(detail::allowed_simd_targets("AVX2,") == HWY_AVX2);
+}
 
-  int tested = 0;
-  for (const std::int64_t target : {HWY_AVX3, HWY_AVX2, HWY_SSE4}) {
-    if (std::string(limit_simd_targets(target)) != hwy::TargetName(target))
-      continue;  // CPU lacks it
-    INFO("target " << hwy::TargetName(target));
-    const Outcome outcome = run();
-    check_close(outcome.single, reference.single, 1e-6);
-    check_close(outcome.batched, reference.batched, 1e-6);
-    CHECK(double(outcome.loss) == Approx(double(reference.loss)).epsilon(1e-5));
-    REQUIRE(outcome.trained.size() == reference.trained.size());
-    check_close(outcome.trained, reference.trained, 1e-5);
-    ++tested;
+// Run by CTest with CTNN_SIMD_TARGETS=SCALAR, before the runs below (a fixture).
+TEST_CASE("the plain loops' results, written for the other targets' runs", "[.write-reference]") {
+  REQUIRE_FALSE(simd_is_vectorized());
+  const std::vector<float> v = flat(run());
+  std::FILE* f = std::fopen(reference_path(), "wb");
+  REQUIRE(f != nullptr);
+  CHECK(std::fwrite(v.data(), sizeof(float), v.size(), f) == v.size());
+  CHECK(std::fclose(f) == 0);
+}
+
+// Run by CTest once per target (CTNN_SIMD_TARGETS) and under qemu-x86_64 as older CPUs.
+TEST_CASE("the target chosen computes what the plain loops computed", "[.compare]") {
+  const Outcome outcome = run();
+  const std::size_t count = flat(outcome).size();
+  std::vector<float> want(count + 1);  // one more: a longer file is found out
+  std::FILE* f = std::fopen(reference_path(), "rb");
+  REQUIRE(f != nullptr);
+  const std::size_t read = std::fread(want.data(), sizeof(float), want.size(), f);
+  std::fclose(f);
+  REQUIRE(read == count);
+
+  const std::string chosen = simd_target_name();
+  INFO("target " << chosen);
+  if (const char* expected = std::getenv("CTNN_EXPECT_TARGET")) {
+    const std::int64_t bit = detail::allowed_simd_targets(expected);
+    if (bit == 0 || (detail::cpu_targets() & bit) != 0)
+      CHECK(chosen == expected);
+    else
+      WARN("this CPU lacks " << expected << ": compared " << chosen << " instead");
   }
-  limit_simd_targets(~std::int64_t{0});
-  CHECK(tested >= (has_simd ? 1 : 0));
+  // Same order as flat(): forward at batch 1, at batch 16, the trained parameters, the loss.
+  const float* w = want.data();
+  for (const float v : outcome.single) CHECK(double(v) == Approx(double(*w++)).margin(1e-6));
+  for (const float v : outcome.batched) CHECK(double(v) == Approx(double(*w++)).margin(1e-6));
+  for (const float v : outcome.trained) CHECK(double(v) == Approx(double(*w++)).margin(1e-5));
+  CHECK(double(outcome.loss) == Approx(double(*w)).epsilon(1e-5));
 }

@@ -7,8 +7,9 @@
 /// go through double (Highway 1.0.3's SCALAR multiply and float-to-int conversion do).
 ///
 /// With CTNN_RUNTIME_DISPATCH the SIMD kernels exist once per x86 target (kernels/simd.hpp) and
-/// each call goes to the target chosen once per process for this CPU (simd_target.hpp): a load
-/// and a jump per kernel call, nothing per element; with_simd_target (below) once per block.
+/// each call goes to the target chosen once per process for this CPU (simd_target.hpp): one call
+/// of detail::simd_target per function (the compiler merges them) and a jump per kernel call,
+/// nothing per element; with_simd_target (below) once per block.
 #pragma once
 
 #include <cstddef>
@@ -67,14 +68,14 @@ inline namespace scalar_in_constant_expressions {
 /// True where the scalar kernels run: in constant expressions, everywhere in a program built with
 /// CTNN_FORCE_SCALAR (a reference build, or the benchmark's scalar column), everywhere when
 /// Highway's static target is a one-lane one (SCALAR, EMU128), and with runtime dispatch on a CPU
-/// with none of the compiled targets (or where limit_simd_targets(0) asked for them).
+/// with none of the compiled targets (or where CTNN_SIMD_TARGETS=SCALAR asked for none).
 constexpr bool use_scalar_kernels() {
   if (std::is_constant_evaluated()) return true;
 #if defined(CTNN_FORCE_SCALAR)
   return true;
 #elif defined(CTNN_RUNTIME_DISPATCH)
   const std::int64_t target = detail::simd_target();
-  return target == HWY_SCALAR || target == 0;  // 0: not chosen yet (detail::simd_target)
+  return target == HWY_SCALAR || target == 0;  // 0: before the choice (simd_target.hpp)
 #else
   return HWY_STATIC_TARGET == HWY_SCALAR || HWY_STATIC_TARGET == HWY_EMU128;
 #endif
@@ -207,10 +208,11 @@ template <class F>
 decltype(auto) with_simd_target(F&& f) {
 #if defined(CTNN_RUNTIME_DISPATCH)
   using namespace kernels;
-  switch (detail::simd_target()) {
-    CTNN_IF_TARGET_AVX3(case HWY_AVX3 : return N_AVX3::run_flattened(f);)
-    CTNN_IF_TARGET_AVX2(case HWY_AVX2 : return N_AVX2::run_flattened(f);)
-    CTNN_IF_TARGET_SSE4(case HWY_SSE4 : return N_SSE4::run_flattened(f);)
+  constexpr auto chosen = [] { return detail::simd_target(); };
+  switch (chosen()) {
+    CTNN_IF_TARGET_AVX3(case HWY_AVX3 : return N_AVX3::run_flattened(f, chosen);)
+    CTNN_IF_TARGET_AVX2(case HWY_AVX2 : return N_AVX2::run_flattened(f, chosen);)
+    CTNN_IF_TARGET_SSE4(case HWY_SSE4 : return N_SSE4::run_flattened(f, chosen);)
     default:
       return f();
   }

@@ -19,12 +19,6 @@
 
 #include <cstdint>
 
-#if defined(CTNN_RUNTIME_DISPATCH)
-namespace ctnn::detail {
-extern std::int64_t simd_target_chosen;  // defined (inline) in ctnn/simd_target.hpp
-}
-#endif
-
 // Runtime dispatch: compile this file once more for each target beyond the static one.
 #if defined(CTNN_RUNTIME_DISPATCH) && !defined(CTNN_KERNELS_SIMD_ALL_TARGETS)
 #define CTNN_KERNELS_SIMD_ALL_TARGETS
@@ -415,13 +409,12 @@ CTNN_KERNEL void gemm(const T* a, const T* b, const T* bias, T* c) {
 /// Runtime dispatch at batch 1: f() (a whole forward pass or training step) compiled for this
 /// target, with every function it reaches inlined here (flatten), so that its kernel calls become
 /// this target's kernels inlined, as in a -march build, instead of one call per kernel.
-template <class F>
-__attribute__((flatten)) inline auto run_flattened(F& f) -> decltype(f()) {
-#if defined(CTNN_RUNTIME_DISPATCH)
-  // The caller chose this target: said to the compiler, the inlined kernels' own target checks
-  // fold to this target's code (otherwise each kernel call inside f still checks and branches).
-  if (::ctnn::detail::simd_target_chosen != HWY_TARGET) __builtin_unreachable();
-#endif
+/// chosen() returns the target chosen (detail::simd_target), which the caller found to be this one.
+template <class F, class Chosen>
+__attribute__((flatten)) inline auto run_flattened(F& f, Chosen chosen) -> decltype(f()) {
+  // Said to the compiler, the inlined kernels' own target checks fold to this target's code
+  // (otherwise each kernel call inside f still checks and branches).
+  if (chosen() != HWY_TARGET) __builtin_unreachable();
   return f();
 }
 

@@ -64,9 +64,10 @@ inline std::int64_t allowed_simd_targets(const char* list) {
   for (const char* p = list; *p != '\0';) {
     const char* end = p;
     while (*end != '\0' && *end != ',') ++end;
+    const auto length = static_cast<std::size_t>(end - p);
     bool known = false;
     for (const auto& n : names)
-      if (std::strlen(n.name) == std::size_t(end - p) && std::strncmp(n.name, p, end - p) == 0) {
+      if (std::strlen(n.name) == length && std::strncmp(n.name, p, length) == 0) {
         allowed |= n.bit;
         known = true;
       }

@@ -174,6 +174,27 @@ TEST_CASE("Networks of double work", "[network]") {
   CHECK(y(0, 0) == Approx(expected).epsilon(1e-15));
 }
 
+TEST_CASE("Inference into an InferenceWorkspace: forward(x)'s values, in two buffers in turn",
+          "[network][workspace]") {
+  // Layers of every width pattern: fused dense + activation pairs, a softmax on its own, odd
+  // sizes; the buffers' roles swap an odd number of times.
+  using Net = Network<Input<7>, Dense<13>, Tanh, Dense<33>, ReLU, Dense<9>, Softmax, Dense<5>,
+                      Sigmoid, Dense<2>>;
+  const Net net{Seed{3}};
+  // The largest output (5 x 33 floats), twice, each padded as a Matrix is.
+  STATIC_REQUIRE(InferenceWorkspace<Net, 5>::bytes == 2 * sizeof(Matrix<float, 5, 33>));
+  STATIC_REQUIRE(InferenceWorkspace<Net, 5>::bytes < Workspace<Net, 5>::bytes / 4);
+  static InferenceWorkspace<Net, 5> ws;
+  SplitMix64 rng{8};
+  for (int call = 0; call < 3; ++call) {  // the workspace is reused: nothing left from before
+    Matrix<float, 5, 7> x;
+    for (auto& v : x) v = static_cast<float>(rng.uniform(2.0));
+    const auto want = net.forward(x);
+    const Matrix<float, 5, 2>& got = net.forward(x, ws);
+    for (std::size_t i = 0; i < want.size; ++i) CHECK(got[i] == want[i]);
+  }
+}
+
 TEST_CASE("Inference (dense + activation fused) equals the training forward pass",
           "[network][kernels]") {
   // Awkward sizes, every element-wise activation after a dense layer, and a softmax (not fused).

@@ -65,14 +65,20 @@ TEST_CASE("Forward passes allocate nothing", "[no-heap]") {
   using Net = Network<Input<64>, Dense<128>, ReLU, Dense<128>, Tanh, Dense<10>, Softmax>;
   static Net net{Seed{5}};
   static Workspace<Net, 32> ws;
+  static InferenceWorkspace<Net, 32> inference_ws;
   Matrix<float, 32, 64> x = Matrix<float, 32, 64>::filled(0.25f);
-  std::size_t inference = 0, training = 0, single = 0;
+  std::size_t inference = 0, training = 0, single = 0, into_workspace = 0;
   float sink = 0;
   {
     alloc::Scope scope;
     const auto y = net.forward(x);
     sink += y(0, 0);
     inference = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    sink += net.forward(x, inference_ws)(2, 2);
+    into_workspace = alloc::count();
   }
   {
     alloc::Scope scope;
@@ -85,6 +91,7 @@ TEST_CASE("Forward passes allocate nothing", "[no-heap]") {
     single = alloc::count();
   }
   CHECK(inference == 0);
+  CHECK(into_workspace == 0);
   CHECK(training == 0);
   CHECK(single == 0);
   CHECK(sink > 0);

@@ -366,6 +366,44 @@ TEST_CASE("A wide network and its trainer on the heap run on a 256 KiB stack", "
   CHECK(status == StepStatus::ok);
 }
 
+TEST_CASE("A batch too large for forward's stack runs on a 256 KiB stack in an inference workspace",
+          "[reliability][workspace]") {
+  // Batch 768 of a 1024-wide network: 3 MiB per hidden activation, so forward(x) does not
+  // compile (forward_stack_bytes above CTNN_FORWARD_STACK_LIMIT); forward(x, ws) needs 6 MiB of
+  // workspace, here in static storage, and no stack of its own.
+  using Wide = Network<Input<1024>, Dense<1024>, ReLU, Dense<10>, Softmax>;
+  constexpr std::size_t batch = 768;
+  static_assert(Wide::forward_stack_bytes<batch> > CTNN_FORWARD_STACK_LIMIT);
+  static_assert(InferenceWorkspace<Wide, batch>::bytes == 2 * sizeof(Matrix<float, batch, 1024>));
+  static InferenceWorkspace<Wide, batch> ws;
+  static const Wide net{Seed{4}};
+  auto x = std::make_unique<Matrix<float, batch, 1024>>();
+  SplitMix64 rng{9};
+  for (auto& v : *x) v = static_cast<float>(rng.uniform(1.0));
+  Matrix<float, 3, 10> rows;  // rows 0, 383, 767 of the batch's output
+  on_small_stack(256 * 1024, [&] {
+    const auto& y = net.forward(*x, ws);
+    for (std::size_t j = 0; j < 10; ++j) {
+      rows(0, j) = y(0, j);
+      rows(1, j) = y(383, j);
+      rows(2, j) = y(767, j);
+    }
+  });
+  // Each row as its own batch-1 inference (another kernel path: matrix-vector).
+  const std::size_t picked[] = {0, 383, 767};
+  for (std::size_t r = 0; r < 3; ++r) {
+    Vector<float, 1024> one;
+    for (std::size_t k = 0; k < 1024; ++k) one(0, k) = (*x)(picked[r], k);
+    const auto want = net.forward(one);
+    double sum = 0;
+    for (std::size_t j = 0; j < 10; ++j) {
+      CHECK(double(rows(r, j)) == Approx(double(want(0, j))).margin(1e-5));
+      sum += double(rows(r, j));
+    }
+    CHECK(sum == Approx(1.0).epsilon(1e-5));
+  }
+}
+
 TEST_CASE("evaluate on a network whose only layer is the fused output activation",
           "[reliability][evaluate]") {
   using Net = Network<Input<3>, Softmax>;

@@ -282,6 +282,23 @@ static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes >=
               Workspace<Classifier, 8>::bytes + Gradients<Classifier>::bytes +
                   sizeof(Adam<Classifier>));
 static_assert(Workspace<Classifier, 8>::bytes == sizeof(Workspace<Classifier, 8>));
+// Inference: two buffers, each the largest layer output of the batch (8 x 32 floats).
+static_assert(InferenceWorkspace<Classifier, 8>::bytes == 2 * sizeof(Matrix<float, 8, 32>));
+static_assert(InferenceWorkspace<Classifier, 8>::bytes ==
+              sizeof(InferenceWorkspace<Classifier, 8>));
+// ... and usable in a constant expression (its buffers switch the layer they hold), giving what
+// forward(x) gives.
+static_assert([] {
+  const Classifier net{Seed{2}};
+  Matrix<float, 8, 16> x;
+  for (std::size_t i = 0; i < x.size; ++i) x[i] = static_cast<float>(i % 7) / 7.0f - 0.4f;
+  InferenceWorkspace<Classifier, 8> ws;
+  const auto& got = net.forward(x, ws);
+  const auto want = net.forward(x);
+  for (std::size_t i = 0; i < want.size; ++i)
+    if (got[i] != want[i]) return false;
+  return true;
+}());
 // Every bytes constant is the object's size, nothing left out (a user sizing RAM from them).
 static_assert(Gradients<Classifier>::bytes == sizeof(Gradients<Classifier>));
 static_assert(Trainer<Classifier, CrossEntropy, Adam<Classifier>, 8>::bytes ==

@@ -1,6 +1,6 @@
 // Mistake: inference on a batch whose activations (511 x 4096 floats, 8 MiB) would be kept on the
-// stack, beyond CTNN_FORWARD_STACK_LIMIT (1 MiB): such a call would overflow a thread's stack. A
-// workspace in static storage (or on the heap) holds them instead.
+// stack, beyond CTNN_FORWARD_STACK_LIMIT (1 MiB): such a call would overflow a thread's stack. An
+// inference workspace in static storage (or on the heap) holds them instead (2 x 8 MiB here).
 // expect: forward_needs_more_stack_than_the_limit.*ctnn::shape_error::batch_size<511>.*ctnn::shape_error::stack_bytes<[0-9]+>.*ctnn::shape_error::limit_bytes<1048576>
 #include <ctnn/ctnn.hpp>
 
@@ -14,7 +14,7 @@ void infer() {
 #ifndef CTNN_CONTROL
   y = net.forward(x);
 #else
-  static ctnn::Workspace<Net, 511> ws;
+  static ctnn::InferenceWorkspace<Net, 511> ws;
   y = net.forward(x, ws);
 #endif
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -206,6 +207,8 @@ concept ValidNetwork =
 
 template <class Net, std::size_t B>
 class Workspace;
+template <class Net, std::size_t B>
+class InferenceWorkspace;
 template <class Net>
 class Gradients;
 
@@ -213,6 +216,10 @@ template <class W>
 inline constexpr bool is_workspace_v = false;
 template <class Net, std::size_t B>
 inline constexpr bool is_workspace_v<Workspace<Net, B>> = true;
+template <class W>
+inline constexpr bool is_inference_workspace_v = false;
+template <class Net, std::size_t B>
+inline constexpr bool is_inference_workspace_v<InferenceWorkspace<Net, B>> = true;
 
 namespace detail {
 
@@ -225,10 +232,10 @@ using input_error =
                            shape_error::input_features<N>, shape_error::batch_size<B>>>;
 
 /// The mistake in using W as the workspace of Net for a batch of B rows, or void.
-template <class Net, std::size_t B, class W>
+template <class Net, std::size_t B, class W, bool ForInference = false>
 constexpr auto workspace_error_of() {
   using namespace shape_error;
-  if constexpr (!is_workspace_v<W>)
+  if constexpr (!is_workspace_v<W> && !(ForInference && is_inference_workspace_v<W>))
     return std::type_identity<workspace_made_for_another_network<network<Net>, given<W>>>{};
   else if constexpr (!std::is_same_v<typename W::network_type, Net>)
     return std::type_identity<
@@ -239,8 +246,8 @@ constexpr auto workspace_error_of() {
   else
     return std::type_identity<void>{};
 }
-template <class Net, std::size_t B, class W>
-using workspace_error = typename decltype(workspace_error_of<Net, B, W>())::type;
+template <class Net, std::size_t B, class W, bool ForInference = false>
+using workspace_error = typename decltype(workspace_error_of<Net, B, W, ForInference>())::type;
 
 /// The mistake in using G as the gradients of Net, or void.
 template <class Net, class G>
@@ -392,16 +399,21 @@ class BasicNetwork {
     (std::make_index_sequence<depth>{});
   }
 
-  /// Forward pass that keeps every layer's activation (and training cache) in `ws` (a
-  /// Workspace<ThisNetwork, B>) for the backward pass; returns the output, which lives in ws.
+  /// Forward pass into caller-owned memory; returns the output, which lives in ws. With a
+  /// Workspace<ThisNetwork, B>, every layer's activation (and training cache) is kept there for
+  /// the backward pass; with an InferenceWorkspace<ThisNetwork, B> (two buffers, each as large as
+  /// the largest layer output), inference as forward(x) computes it, with no stack beyond the
+  /// kernels' own (for batches whose forward_stack_bytes exceed the limit).
   template <std::size_t B, std::size_t N, class WorkspaceT>
   constexpr const Matrix<T, B, output_size>& forward(const Matrix<T, B, N>& x,
                                                      WorkspaceT& ws) const {
     using error = detail::first_error_t<detail::input_error<BasicNetwork, B, N>,
-                                        detail::workspace_error<BasicNetwork, B, WorkspaceT>>;
+                                        detail::workspace_error<BasicNetwork, B, WorkspaceT, true>>;
     if constexpr (!std::is_void_v<error>) {
       detail::report_shape_error_in_call<error>();
       return detail::unreachable_output<T, B, output_size>();
+    } else if constexpr (is_inference_workspace_v<WorkspaceT>) {
+      return forward_alternating<1, 0>(ws, x);
     } else {
       ws.template activation<0>() = x;
       [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -521,6 +533,24 @@ class BasicNetwork {
       return y;
     else
       return forward_from<last + 1, Last, Streaming>(self, y);
+  }
+
+  /// forward_from's walk, each output written into one of ws's two buffers in turn (layer I
+  /// reads the other one, or the caller's input).
+  template <std::size_t I, std::size_t Buffer, std::size_t B, class Buffers>
+  constexpr const Matrix<T, B, output_size>& forward_alternating(
+      Buffers& ws, const Matrix<T, B, size<I - 1>>& x) const {
+    constexpr bool fused = I < depth && fuses_with_next<I>();
+    constexpr std::size_t last = fused ? I + 1 : I;  // the layer whose output y is
+    auto& y = ws.template emplace<Buffer, last>();
+    if constexpr (fused)
+      layer<I>().template forward_fused<layer_type<I + 1>>(x, y);
+    else
+      layer<I>().forward(x, y);
+    if constexpr (last == depth)
+      return y;
+    else
+      return forward_alternating<last + 1, 1 - Buffer>(ws, y);
   }
 
   /// The stack forward_from<I, Last, false> keeps: the same walk, adding each kept output's size.
@@ -644,6 +674,69 @@ class Workspace {
 
 template <class Net, std::size_t B>
 inline constexpr std::size_t Workspace<Net, B>::bytes = sizeof(Workspace<Net, B>);
+
+namespace detail {
+/// Room for one of Ms at a time, the one emplace<I> constructed last (a union: a constant
+/// expression may switch its member too). No member is alive until then.
+template <class... Ms>
+union one_of;
+template <class M>
+union one_of<M> {
+  constexpr one_of() {}
+  template <std::size_t I>
+  requires(I == 0) constexpr M& emplace() { return *std::construct_at(&value); }
+  M value;
+};
+template <class M, class... Rest>
+union one_of<M, Rest...> {
+  constexpr one_of() {}
+  template <std::size_t I>
+  requires(I <= sizeof...(Rest)) constexpr auto& emplace() {
+    if constexpr (I == 0)
+      return *std::construct_at(&value);
+    else
+      return std::construct_at(&rest)->template emplace<I - 1>();
+  }
+  M value;
+  one_of<Rest...> rest;
+};
+}  // namespace detail
+
+/// What inference on a batch of B samples needs beyond the input: two buffers, each as large as
+/// the largest layer output, which the layers write in turn (forward(x, ws); the output lives in
+/// ws until its next use). For batches too large for the stack (forward_stack_bytes above
+/// CTNN_FORWARD_STACK_LIMIT): put it in static storage or on the heap. `bytes` is its size, a
+/// compile-time constant; a Workspace<Net, B> (for training) keeps every layer's activation and
+/// gradient instead.
+template <class Net, std::size_t B>
+class InferenceWorkspace {
+  static_assert(is_network_v<Net>, "ctnn::InferenceWorkspace<Net, B>: Net must be a ctnn::Network");
+  static_assert(B > 0, "ctnn::InferenceWorkspace<Net, B>: the batch size must be positive");
+  using T = typename Net::value_type;
+
+  template <std::size_t... I>
+  static auto outputs(std::index_sequence<I...>)
+      -> detail::one_of<Matrix<T, B, Net::template size<I + 1>>...>;
+  using buffer_type = decltype(outputs(std::make_index_sequence<Net::depth>{}));
+
+ public:
+  using network_type = Net;
+  static constexpr std::size_t batch_size = B;
+  /// sizeof(InferenceWorkspace): twice the largest layer output of a batch.
+  static const std::size_t bytes;
+
+  /// Buffer Buffer (0 or 1) as layer I's output (1..depth); Net::forward's walk calls it.
+  template <std::size_t Buffer, std::size_t I>
+  requires(Buffer < 2 && I >= 1 && I <= Net::depth) constexpr auto& emplace() {
+    return buffers_[Buffer].template emplace<I - 1>();
+  }
+
+ private:
+  buffer_type buffers_[2];
+};
+
+template <class Net, std::size_t B>
+inline constexpr std::size_t InferenceWorkspace<Net, B>::bytes = sizeof(InferenceWorkspace<Net, B>);
 
 namespace detail {
 // for_each_parameter in plain function templates (nested generic lambdas crash GCC 12 here).

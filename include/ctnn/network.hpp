@@ -707,7 +707,8 @@ union one_of<M, Rest...> {
 /// ws until its next use). For batches too large for the stack (forward_stack_bytes above
 /// CTNN_FORWARD_STACK_LIMIT): put it in static storage or on the heap. `bytes` is its size, a
 /// compile-time constant; a Workspace<Net, B> (for training) keeps every layer's activation and
-/// gradient instead.
+/// gradient instead. The input must not be the workspace's own previous output (the first layer
+/// writes buffer 0, where that output may live): feed a copy back, e.g. in a recurrence.
 template <class Net, std::size_t B>
 class InferenceWorkspace {
   static_assert(is_network_v<Net>, "ctnn::InferenceWorkspace<Net, B>: Net must be a ctnn::Network");

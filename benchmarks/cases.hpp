@@ -99,8 +99,10 @@ inline const float* audio_signal() {
 
 }  // namespace bench
 
-// The scalar-path and runtime-dispatch libraries export one function each (see CMakeLists.txt);
-// everything else in them is hidden, so their ctnn code never mixes with the benchmark binary's.
+// The scalar-path, runtime-dispatch and -O2 libraries export one function each (see
+// CMakeLists.txt); everything else in them is hidden, so their ctnn code never mixes with the
+// benchmark binary's.
 extern "C" __attribute__((visibility("default"))) bench::CaseTable ctnn_bench_scalar_cases();
 extern "C" __attribute__((visibility("default"))) bench::CaseTable ctnn_bench_dispatch_cases();
+extern "C" __attribute__((visibility("default"))) bench::CaseTable ctnn_bench_o2_cases();
 extern "C" __attribute__((visibility("default"))) const char* ctnn_bench_dispatch_target();

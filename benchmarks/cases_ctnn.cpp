@@ -1,5 +1,5 @@
-// ctnn's side of every case. Compiled into the benchmark (SIMD kernels) and, with
-// CTNN_FORCE_SCALAR, into the scalar-path library.
+// ctnn's side of every case. Compiled into the benchmark (SIMD kernels) and into libraries of their
+// own: with CTNN_FORCE_SCALAR (the scalar path), CTNN_RUNTIME_DISPATCH and CTNN_BENCH_O2 (-O2).
 #include <cstddef>
 
 #include <benchmark/benchmark.h>
@@ -134,6 +134,10 @@ const bench::Case cases[] = {
 
 #if defined(CTNN_FORCE_SCALAR)
 extern "C" bench::CaseTable ctnn_bench_scalar_cases() {
+  return {cases, std::size(cases)};
+}
+#elif defined(CTNN_BENCH_O2)
+extern "C" bench::CaseTable ctnn_bench_o2_cases() {
   return {cases, std::size(cases)};
 }
 #elif defined(CTNN_RUNTIME_DISPATCH)

@@ -1,15 +1,17 @@
 // ctnn against Eigen 3.4, against ctnn's own scalar path, against ctnn built with baseline flags
-// and runtime dispatch, and (batch-1 rows) against the same models written the way RTNeural's
-// xsimd backend is, case by case, in one run; plus the single-core FMA peak of this machine,
-// measured with the same Highway target ctnn runs on, and the accuracy of each tanh.
+// and runtime dispatch, against ctnn built with -O2, and (batch-1 rows) against the same models
+// written the way RTNeural's xsimd backend is, case by case, in one run; plus the single-core FMA
+// peak of this machine, measured with the same Highway target ctnn runs on, and the accuracy of
+// each tanh.
 //
 // The machine is shared: every case is registered `rounds` times, the libraries alternating
-// (ctnn, Eigen, scalar, dispatch, RTNeural-style, ctnn, ...), and times are CPU times (time the
-// process was not running is not counted). The peak is the best of several CPU-timed runs of an FMA
-// loop, before and after the cases. Prints Google Benchmark's table, then per case:
+// (ctnn, Eigen, scalar, dispatch, RTNeural-style, -O2, ctnn, ...), and times are CPU times (time
+// the process was not running is not counted). The peak is the best of several CPU-timed runs of an
+// FMA loop, before and after the cases. Prints Google Benchmark's table, then per case:
 //   compare case=<name> ctnn_ns=<x> eigen_ns=<y> speedup=<y/x> spread=<lo>-<hi> gflops=<g>
 //           peak_fraction=<f> scalar_ns=<s> dispatch_ns=<d> dispatch_ratio=<d/x> dispatch_spread=..
-//           [rtneural_style_ns=<r> rtneural_style_speedup=<r/x> rtneural_style_spread=..]
+//   compare_o2 case=<name> o3_ns=<x> o2_ns=<o> ratio=<o/x> spread=..
+//   compare_rtneural_style case=<name> ctnn_ns=<x> rtneural_style_ns=<r> speedup=<r/x> spread=..
 //   (medians over the rounds; spread: the smallest and largest of the rounds' speedups; gflops
 //   from ctnn's best round, counting the products' multiply-adds x 2.)
 #include <algorithm>
@@ -65,11 +67,11 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bench::CaseTable libraries[] = {bench::ctnn_cases(), bench::eigen_cases(),
-                                        ctnn_bench_scalar_cases(), ctnn_bench_dispatch_cases(),
-                                        bench::rtneural_style_cases()};
-  const char* prefixes[] = {"ctnn/", "eigen/", "scalar/", "dispatch/", "rtneural_style/"};
-  constexpr int library_count = 5;
+  const bench::CaseTable libraries[] = {bench::ctnn_cases(),           bench::eigen_cases(),
+                                        ctnn_bench_scalar_cases(),     ctnn_bench_dispatch_cases(),
+                                        bench::rtneural_style_cases(), ctnn_bench_o2_cases()};
+  const char* prefixes[] = {"ctnn/", "eigen/", "scalar/", "dispatch/", "rtneural_style/", "o2/"};
+  constexpr int library_count = 6;
   constexpr int rounds = 5;
   for (int round = 0; round < rounds; ++round)
     for (std::size_t i = 0; i < libraries[0].count; ++i)
@@ -119,6 +121,14 @@ int main(int argc, char** argv) {
         "dispatch_spread=%.2f-%.2f\n",
         c.name, x, y, y / x, smallest(speedups), largest(speedups), gflops, gflops / peak_gflops, s,
         median(ds), median(dispatch_ratios), smallest(dispatch_ratios), largest(dispatch_ratios));
+    // ctnn built with -O2 over the -O3 build, per round: 1.00 = -O2 costs nothing.
+    const auto& os = collector.ns[std::string("o2/") + c.name];
+    if (os.size() == xs.size()) {
+      std::vector<double> o2_ratios;
+      for (std::size_t r = 0; r < xs.size(); ++r) o2_ratios.push_back(os[r] / xs[r]);
+      std::printf("compare_o2 case=%s o3_ns=%.1f o2_ns=%.1f ratio=%.2f spread=%.2f-%.2f\n", c.name,
+                  x, median(os), median(o2_ratios), smallest(o2_ratios), largest(o2_ratios));
+    }
     // The RTNeural-style model over ctnn, per round: 1.50 = ctnn takes two thirds of its time.
     const auto& rs = collector.ns[std::string("rtneural_style/") + c.name];
     if (rs.size() == xs.size()) {

@@ -50,6 +50,13 @@
 #include "ctnn/kernels/simd_activations.hpp"
 #undef CTNN_KERNELS_SIMD_PASS
 
+// GCC at -O2 unrolls a loop completely only when that does not grow the code, so a register
+// block (an array of vectors indexed by a loop counter) would stay in memory: the products ran
+// 2.7-3.3x slower at -O2 (CMake's RelWithDebInfo) than at -O3. Loops over register blocks say so.
+#ifndef CTNN_UNROLLED
+#define CTNN_UNROLLED HWY_UNROLL(16)
+#endif
+
 #if !HWY_HAVE_SCALABLE  // detail/highway.hpp reports a scalable static target
 HWY_BEFORE_NAMESPACE();
 namespace ctnn::kernels::HWY_NAMESPACE {
@@ -156,61 +163,63 @@ HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
   std::size_t j = 0;
   for (; j + 2 * lanes <= N; j += 2 * lanes) {
     V acc0[MR], acc1[MR];
-    for (std::size_t r = 0; r < MR; ++r) {
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) {
       acc0[r] = bias ? hn::LoadU(d, bias + j) : hn::Zero(d);
       acc1[r] = bias ? hn::LoadU(d, bias + j + lanes) : hn::Zero(d);
     }
     for (std::size_t k = 0; k < K; ++k) {
       const V b0 = hn::LoadU(d, b + k * ldb + j);
       const V b1 = hn::LoadU(d, b + k * ldb + j + lanes);
-      for (std::size_t r = 0; r < MR; ++r) {
+      CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) {
         const V ar = hn::Set(d, a[r * kAm + k * kAk]);
         acc0[r] = hn::MulAdd(ar, b0, acc0[r]);
         acc1[r] = hn::MulAdd(ar, b1, acc1[r]);
       }
     }
-    for (std::size_t r = 0; r < MR; ++r) {
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) {
       hn::StoreU(epilogue(d, acc0[r]), d, c + r * ldc + j);
       hn::StoreU(epilogue(d, acc1[r]), d, c + r * ldc + j + lanes);
     }
   }
   for (; j + lanes <= N; j += lanes) {
     V acc[MR];
-    for (std::size_t r = 0; r < MR; ++r) acc[r] = bias ? hn::LoadU(d, bias + j) : hn::Zero(d);
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) acc[r] =
+        bias ? hn::LoadU(d, bias + j) : hn::Zero(d);
     for (std::size_t k = 0; k < K; ++k) {
       const V bk = hn::LoadU(d, b + k * ldb + j);
-      for (std::size_t r = 0; r < MR; ++r)
-        acc[r] = hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
+      CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) acc[r] =
+          hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
     }
-    for (std::size_t r = 0; r < MR; ++r) hn::StoreU(epilogue(d, acc[r]), d, c + r * ldc + j);
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r)
+        hn::StoreU(epilogue(d, acc[r]), d, c + r * ldc + j);
   }
   constexpr std::size_t tail_start = N / lanes * lanes;
   constexpr std::size_t tail = N - tail_start;
   if constexpr (tail > 0 && masked_tails) {
     const auto m = hn::FirstN(d, tail);
     V acc[MR];
-    for (std::size_t r = 0; r < MR; ++r)
-      acc[r] = bias ? hn::MaskedLoad(m, d, bias + tail_start) : hn::Zero(d);
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) acc[r] =
+        bias ? hn::MaskedLoad(m, d, bias + tail_start) : hn::Zero(d);
     for (std::size_t k = 0; k < K; ++k) {
       const V bk = hn::MaskedLoad(m, d, b + k * ldb + tail_start);
-      for (std::size_t r = 0; r < MR; ++r)
-        acc[r] = hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
+      CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) acc[r] =
+          hn::MulAdd(hn::Set(d, a[r * kAm + k * kAk]), bk, acc[r]);
     }
-    for (std::size_t r = 0; r < MR; ++r)
-      hn::BlendedStore(epilogue(d, acc[r]), m, d, c + r * ldc + tail_start);
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r)
+        hn::BlendedStore(epilogue(d, acc[r]), m, d, c + r * ldc + tail_start);
   } else if constexpr (tail > 0) {
     T acc[MR][tail];
-    for (std::size_t r = 0; r < MR; ++r)
-      for (std::size_t t = 0; t < tail; ++t) acc[r][t] = bias ? bias[tail_start + t] : T(0);
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) for (std::size_t t = 0; t < tail; ++t)
+        acc[r][t] = bias ? bias[tail_start + t] : T(0);
     for (std::size_t k = 0; k < K; ++k) {
       const T* bk = b + k * ldb + tail_start;
-      for (std::size_t r = 0; r < MR; ++r) {
+      CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) {
         const T ark = a[r * kAm + k * kAk];
         for (std::size_t t = 0; t < tail; ++t) acc[r][t] += ark * bk[t];
       }
     }
-    for (std::size_t r = 0; r < MR; ++r)
-      for (std::size_t t = 0; t < tail; ++t) c[r * ldc + tail_start + t] = epilogue(acc[r][t]);
+    CTNN_UNROLLED for (std::size_t r = 0; r < MR; ++r) for (std::size_t t = 0; t < tail; ++t)
+        c[r * ldc + tail_start + t] = epilogue(acc[r][t]);
   }
 }
 
@@ -289,22 +298,27 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b, const T* 
   constexpr std::size_t chains = vectors == 1 ? 4 : vectors == 2 ? 2 : 1;
   constexpr std::size_t used = K < chains ? K : chains;
   V acc[chains][vectors];
-  for (std::size_t c = 0; c < chains; ++c)
-    for (std::size_t v = 0; v < vectors; ++v)
-      acc[c][v] = c == 0 && bias ? hn::LoadU(d, bias + v * lanes) : hn::Zero(d);
-  for (std::size_t k = 0; k < K; ++k) {
+  CTNN_UNROLLED for (std::size_t c = 0; c < chains; ++c)
+      CTNN_UNROLLED for (std::size_t v = 0; v < vectors; ++v) acc[c][v] =
+          c == 0 && bias ? hn::LoadU(d, bias + v * lanes) : hn::Zero(d);
+  // acc[c] += x[k] b[k, :] for row k of chain c.
+  const auto row = [&](std::size_t k, std::size_t c) {
     const V xk = hn::Set(d, x[k]);
-    for (std::size_t v = 0; v < vectors; ++v) {
+    CTNN_UNROLLED for (std::size_t v = 0; v < vectors; ++v) {
       // The last rows' last vector may end past b's storage: load only its first lanes there.
       const V bk = k * N + (v + 1) * lanes <= padded_size<T>(K * N)
                        ? hn::LoadU(d, b + k * N + v * lanes)
                        : hn::MaskedLoad(hn::FirstN(d, N - v * lanes), d, b + k * N + v * lanes);
-      acc[k % chains][v] = hn::MulAdd(xk, bk, acc[k % chains][v]);
+      acc[c][v] = hn::MulAdd(xk, bk, acc[c][v]);
     }
-  }
-  for (std::size_t v = 0; v < vectors; ++v) {
+  };
+  constexpr std::size_t whole = K / chains * chains;
+  for (std::size_t k = 0; k < whole; k += chains)
+    CTNN_UNROLLED for (std::size_t c = 0; c < chains; ++c) row(k + c, c);
+  CTNN_UNROLLED for (std::size_t k = whole; k < K; ++k) row(k, k - whole);
+  CTNN_UNROLLED for (std::size_t v = 0; v < vectors; ++v) {
     V sum = acc[0][v];
-    for (std::size_t c = 1; c < used; ++c) sum = hn::Add(sum, acc[c][v]);
+    CTNN_UNROLLED for (std::size_t c = 1; c < used; ++c) sum = hn::Add(sum, acc[c][v]);
     hn::StoreU(epilogue(d, sum), d, y + v * lanes);
   }
 }
@@ -323,12 +337,17 @@ HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
   constexpr std::size_t vectors = (K + lanes - 1) / lanes;
   constexpr std::size_t whole = vectors - 1;  // the vectors before the last, partial one
   V acc[4] = {hn::Zero(d), hn::Zero(d), hn::Zero(d), hn::Zero(d)};
-  for (std::size_t v = 0; v < whole; ++v)
-    acc[v % 4] = hn::MulAdd(hn::LoadU(d, x + v * lanes), hn::LoadU(d, b + v * lanes), acc[v % 4]);
+  const auto add = [&](std::size_t v, std::size_t c) {
+    acc[c] = hn::MulAdd(hn::LoadU(d, x + v * lanes), hn::LoadU(d, b + v * lanes), acc[c]);
+  };
+  for (std::size_t v = 0; v < whole / 4 * 4; v += 4)
+    CTNN_UNROLLED for (std::size_t c = 0; c < 4; ++c) add(v + c, c);
+  CTNN_UNROLLED for (std::size_t v = whole / 4 * 4; v < whole; ++v) add(v, v % 4);
   constexpr std::size_t last = whole * lanes;
   const V tail = hn::Mul(hn::LoadU(d, x + last), hn::LoadU(d, b + last));
   V sum = hn::IfThenElseZero(hn::FirstN(d, K - last), tail);
-  for (std::size_t c = 0; c < (whole < 4 ? whole : 4); ++c) sum = hn::Add(sum, acc[c]);
+  CTNN_UNROLLED for (std::size_t c = 0; c < (whole < 4 ? whole : 4); ++c) sum =
+      hn::Add(sum, acc[c]);
   return hn::GetLane(hn::SumOfLanes(d, sum));
 }
 

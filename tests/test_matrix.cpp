@@ -136,6 +136,12 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 100, 97>();
   check_products<TestType, 1, 131, 67>();
   check_products<TestType, 1, 300, 300>();
+  // Weights packed in panels (kernels/simd.hpp, packs()): more than 256 KiB and 64 rows, the
+  // panel's rows in blocks with a partial last one, a last panel narrower than a vector.
+  check_products<TestType, 64, 300, 230>();
+  if constexpr (std::is_same_v<TestType, float>)  // more than 1 MiB: 16 rows (2 MiB on the stack)
+    check_products<TestType, 16, 1030, 260>();
+  check_products<TestType, 300, 64, 60>();  // A^T G with G's 300 rows packed in two blocks
 }
 
 // Whole-vector stores write lanes past N inside the matrix's padded storage, never beyond it: a

@@ -351,6 +351,13 @@ TEST_CASE("A wide network and its trainer on the heap run on a 256 KiB stack", "
   using Wide = Network<Input<1024>, Dense<1024>, ReLU, Dense<10>, Softmax>;
   using WideTrainer = Trainer<Wide, CrossEntropy, Adam<Wide>, 16>;
   static_assert(Wide::forward_stack_bytes<16> <= 128 * 1024);
+  // The hidden activation, the logits, 4 KiB, and the buffer into which the 4 MiB of weights
+  // are packed, panel by panel (batch 8 or more).
+  static_assert(Wide::forward_stack_bytes<16> == sizeof(Matrix<float, 16, 1024>) +
+                                                     sizeof(Matrix<float, 16, 10>) + 4096 +
+                                                     packing_buffer_bytes);
+  static_assert(Wide::forward_stack_bytes<4> ==
+                sizeof(Matrix<float, 4, 1024>) + sizeof(Matrix<float, 4, 10>) + 4096);
   static_assert(sizeof(WideTrainer) > 13'000'000);
   bool finite_output = false;
   StepStatus status = StepStatus::diverged;

@@ -16,6 +16,10 @@ namespace detail {
 inline constexpr std::size_t forward_stack_limit = CTNN_FORWARD_STACK_LIMIT;
 }  // namespace detail
 
+/// Stack bytes of the buffer into which a product packs panels of a large weight matrix (more than
+/// 1 MiB; kernels/simd.hpp, gemm_packed). Counted in forward_stack_bytes.
+inline constexpr std::size_t packing_buffer_bytes = 32 * 1024;
+
 /// Alignment of every matrix in bytes: CTNN_MATRIX_ALIGNMENT, by default 64, one cache line, which
 /// holds a whole vector of any target up to AVX-512. On a microcontroller (no vectors, 4-byte
 /// floats) `-DCTNN_MATRIX_ALIGNMENT=4` stores each matrix in exactly its elements, and a network's

@@ -564,15 +564,28 @@ class BasicNetwork {
       return sizeof(Matrix<T, B, size<last>>) + stack_bytes_from<last + 1, Last, B>();
   }
 
+  /// Bytes of layer I's parameters.
+  template <std::size_t I>
+  static constexpr std::size_t layer_parameter_bytes =
+      detail::parameter_count_of<typename detail::parameters_of<layer_type<I>>::type>() * sizeof(T);
+  /// True when a product of layers 1..Last on a batch of B may pack its weights into a stack
+  /// buffer (kernels/simd.hpp, packs(): more than 256 KiB of parameters, and 8 rows or more).
+  template <std::size_t B, std::size_t... I>
+  static constexpr bool may_pack(std::index_sequence<I...>) {
+    return B >= 8 && ((layer_parameter_bytes<I + 1> > 256 * 1024) || ...);
+  }
+
  public:
   /// Bytes of stack that forward(x) and forward_to<I>(x) on a batch of B use at most for the
   /// activations they keep between layers (every layer output but the returned one, which lives
-  /// in the caller's object), plus 4 KiB for the kernels' own buffers and call frames. A call
+  /// in the caller's object), plus 4 KiB for the kernels' own buffers and call frames, and
+  /// packing_buffer_bytes where a layer of more than 256 KiB of parameters may pack them. A call
   /// needing more than CTNN_FORWARD_STACK_LIMIT (default 1 MiB) is a compile error: give such
   /// batches a Workspace in static storage or on the heap (forward(x, ws)).
   template <std::size_t B, std::size_t Last = depth>
   requires(Last >= 1 && Last <= depth) static constexpr std::size_t forward_stack_bytes =
-      stack_bytes_from<1, Last, B>() + 4096;
+      stack_bytes_from<1, Last, B>() + 4096 +
+      (may_pack<B>(std::make_index_sequence<Last>{}) ? packing_buffer_bytes : 0);
 
  private:
   layers_type layers_;

@@ -16,8 +16,8 @@ namespace detail {
 inline constexpr std::size_t forward_stack_limit = CTNN_FORWARD_STACK_LIMIT;
 }  // namespace detail
 
-/// Stack bytes of the buffer into which a product packs panels of a large weight matrix (more than
-/// 1 MiB; kernels/simd.hpp, gemm_packed). Counted in forward_stack_bytes.
+/// Stack bytes of the buffer into which a product packs panels of a large weight matrix (beyond
+/// 256 KiB; kernels/simd.hpp, packs()). Counted in forward_stack_bytes.
 inline constexpr std::size_t packing_buffer_bytes = 32 * 1024;
 
 /// Alignment of every matrix in bytes: CTNN_MATRIX_ALIGNMENT, by default 64, one cache line, which

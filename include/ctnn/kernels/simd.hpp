@@ -369,9 +369,11 @@ HWY_INLINE void gemv(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b, const T* 
   constexpr std::size_t chains = vectors == 1 ? 4 : vectors == 2 ? 2 : 1;
   constexpr std::size_t used = K < chains ? K : chains;
   V acc[chains][vectors];
-  CTNN_UNROLLED for (std::size_t c = 0; c < chains; ++c)
-      CTNN_UNROLLED for (std::size_t v = 0; v < vectors; ++v) acc[c][v] =
-          c == 0 && bias ? hn::LoadU(d, bias + v * lanes) : hn::Zero(d);
+  CTNN_UNROLLED for (std::size_t c = 0; c < chains; ++c) {
+    CTNN_UNROLLED for (std::size_t v = 0; v < vectors; ++v) {
+      acc[c][v] = c == 0 && bias ? hn::LoadU(d, bias + v * lanes) : hn::Zero(d);
+    }
+  }
   // acc[c] += x[k] b[k, :] for row k of chain c.
   const auto row = [&](std::size_t k, std::size_t c) {
     const V xk = hn::Set(d, x[k]);
@@ -417,8 +419,9 @@ HWY_INLINE T gemv_one_column(const T* HWY_RESTRICT x, const T* HWY_RESTRICT b) {
   constexpr std::size_t last = whole * lanes;
   const V tail = hn::Mul(hn::LoadU(d, x + last), hn::LoadU(d, b + last));
   V sum = hn::IfThenElseZero(hn::FirstN(d, K - last), tail);
-  CTNN_UNROLLED for (std::size_t c = 0; c < (whole < 4 ? whole : 4); ++c) sum =
-      hn::Add(sum, acc[c]);
+  CTNN_UNROLLED for (std::size_t c = 0; c < (whole < 4 ? whole : 4); ++c) {
+    sum = hn::Add(sum, acc[c]);
+  }
   return hn::GetLane(hn::SumOfLanes(d, sum));
 }
 

@@ -1,9 +1,10 @@
 // What the safety checks of a training step cost (issue 14: target < 3% of a (c) step): the
 // same step with train_step (input, target, cost and every gradient checked for NaN/Inf before
 // the update) and unchecked (compute_gradients, then the optimizer's update), alternating
-// repetitions in one run, for (c) and for the smallest training case, (b) at batch 1. Prints the
+// repetitions in one run, for (c), (d) and the smallest training case, (b) at batch 1. Prints the
 // best CPU time of each, and the median and quartiles over the rounds of the paired overhead:
-//   checks case=<c_train_b32|b_train_b1> checked_ns=<x> unchecked_ns=<y> overhead=<median (x-y)/y>
+//   checks case=<c_train_b32|d_train_b32|b_train_b1> checked_ns=<x> unchecked_ns=<y>
+//   overhead=<median (x-y)/y>
 #include <algorithm>
 #include <cstdio>
 #include <limits>
@@ -51,7 +52,9 @@ struct Case {
 
 using C = Network<Input<64>, Dense<128>, ReLU, Dense<128>, ReLU, Dense<10>, Softmax>;
 using Bn = Network<Input<8>, Dense<16>, Tanh, Dense<16>, Tanh, Dense<1>>;
+using Dn = Network<Input<784>, Dense<128>, ReLU, Dense<10>, Softmax>;
 Case<C, 32, CrossEntropy, ClassLabels<32, 10>> c32;
+Case<Dn, 32, CrossEntropy, ClassLabels<32, 10>> d32;
 Case<Bn, 1, MeanSquaredError, Matrix<float, 1, 1>> b1;
 
 template <class K>
@@ -72,6 +75,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < rounds; ++i) {
     benchmark::RegisterBenchmark("c_train_b32/checked", checked<decltype(c32)>, &c32);
     benchmark::RegisterBenchmark("c_train_b32/unchecked", unchecked<decltype(c32)>, &c32);
+    benchmark::RegisterBenchmark("d_train_b32/checked", checked<decltype(d32)>, &d32);
+    benchmark::RegisterBenchmark("d_train_b32/unchecked", unchecked<decltype(d32)>, &d32);
     benchmark::RegisterBenchmark("b_train_b1/checked", checked<decltype(b1)>, &b1);
     benchmark::RegisterBenchmark("b_train_b1/unchecked", unchecked<decltype(b1)>, &b1);
   }
@@ -80,7 +85,7 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks(&runs);
   benchmark::Shutdown();
   std::printf("\n");
-  for (const char* name : {"c_train_b32", "b_train_b1"}) {
+  for (const char* name : {"c_train_b32", "d_train_b32", "b_train_b1"}) {
     const auto& x = runs.ns[std::string(name) + "/checked"];
     const auto& y = runs.ns[std::string(name) + "/unchecked"];
     if (x.empty() || x.size() != y.size()) continue;

@@ -131,6 +131,13 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 3, 20>();
   check_products<TestType, 1, 100, 64>();
   check_products<TestType, 1, 5, 70>();
+  // Batch 1 in vectors narrower than the target's (kernels/simd.hpp, NarrowTag): 4 and 8 outputs
+  // exactly, 3 and 2 in a 128-bit vector, 12 in the next power of two.
+  check_products<TestType, 1, 5, 4>();
+  check_products<TestType, 1, 7, 3>();
+  check_products<TestType, 1, 9, 2>();
+  check_products<TestType, 1, 16, 8>();
+  check_products<TestType, 1, 6, 12>();
   // Batch 1 with weights beyond 32 KiB (gemv_streaming): rows in fours and a remainder, a
   // partial last vector, and a wide layer.
   check_products<TestType, 1, 100, 97>();

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <vector>
 
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/dense.hpp"
@@ -208,4 +209,37 @@ TEST_CASE("Inference (dense + activation fused) equals the training forward pass
   const auto& unfused = net.forward(x, ws);
   const auto fused = net.forward(x);
   for (std::size_t i = 0; i < fused.size; ++i) CHECK(fused[i] == Approx(unfused[i]).margin(1e-6));
+}
+
+// A per-sample model whose layers are narrower than a vector (8 and 4 units: the batch-1 kernels'
+// narrow vectors, kernels/simd.hpp NarrowTag) against the same model in double, sample by sample.
+TEST_CASE("Narrow layers at batch 1 agree with a double reference", "[network][kernels]") {
+  using Net = Network<Input<1>, Dense<8>, Tanh, Dense<8>, ReLU, Dense<4>, Sigmoid, Dense<1>>;
+  static const Net net = [] {
+    Net n{Seed{5}};  // biases start at zero: give them values
+    const auto set = [](auto& bias) {
+      for (std::size_t o = 0; o < bias.cols; ++o) bias(0, o) = 0.1f * float(o % 3) - 0.1f;
+    };
+    set(n.layer<1>().bias), set(n.layer<3>().bias), set(n.layer<5>().bias), set(n.layer<7>().bias);
+    return n;
+  }();
+  const auto dense = [](const auto& layer, const std::vector<double>& x, auto f) {
+    std::vector<double> y(layer.bias.cols);
+    for (std::size_t o = 0; o < y.size(); ++o) {
+      double s = layer.bias(0, o);
+      for (std::size_t k = 0; k < x.size(); ++k) s += x[k] * double(layer.weights(k, o));
+      y[o] = f(s);
+    }
+    return y;
+  };
+  const auto relu = [](double z) { return z > 0 ? z : 0.0; };
+  const auto identity = [](double z) { return z; };
+  for (int i = 0; i < 200; ++i) {
+    const float x = 3.0f * std::sin(0.37f * static_cast<float>(i));  // some lanes past tanh's poly
+    auto h = dense(net.layer<1>(), {double(x)}, [](double z) { return std::tanh(z); });
+    h = dense(net.layer<3>(), h, relu);
+    h = dense(net.layer<5>(), h, ref::sigmoid);
+    const double expected = dense(net.layer<7>(), h, identity)[0];
+    REQUIRE(net.forward(Vector<float, 1>{{{x}}})(0, 0) == Approx(expected).margin(2e-6));
+  }
 }

@@ -25,11 +25,12 @@ HWY_BEFORE_NAMESPACE();
 namespace ctnn::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-/// Calls body(d, i) for every whole vector, then once per leftover element with a one-lane tag.
+/// Calls body(d, i) for every whole vector (the narrowest that hold N), then once per leftover
+/// element with a one-lane tag.
 template <std::size_t N, class T, class Body>
 CTNN_KERNEL void for_each_vector(Body body) {
-  const hn::ScalableTag<T> d;
-  constexpr std::size_t lanes = hn::MaxLanes(hn::ScalableTag<T>());
+  const NarrowTag<T, N> d;
+  constexpr std::size_t lanes = hn::MaxLanes(d);
   constexpr std::size_t full = N / lanes * lanes;
   for (std::size_t i = 0; i < full; i += lanes) body(d, i);
   const hn::CappedTag<T, 1> d1;

@@ -138,6 +138,10 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 9, 2>();
   check_products<TestType, 1, 16, 8>();
   check_products<TestType, 1, 6, 12>();
+  // and with more rows (gemm_rows, column sums and A^T G in the narrow vectors too).
+  check_products<TestType, 5, 9, 8>();
+  check_products<TestType, 6, 3, 4>();
+  check_products<TestType, 9, 8, 2>();
   // Batch 1 with weights beyond 32 KiB (gemv_streaming): rows in fours and a remainder, a
   // partial last vector, and a wide layer.
   check_products<TestType, 1, 100, 97>();

@@ -165,9 +165,9 @@ template <std::size_t MR, std::size_t K, std::size_t N, std::size_t kAm, std::si
 HWY_INLINE void gemm_rows(const T* HWY_RESTRICT a, const T* HWY_RESTRICT b,
                           const T* HWY_RESTRICT bias, T* HWY_RESTRICT c) {
   const Epilogue epilogue;
-  const Tag<T> d;
-  using V = hn::Vec<Tag<T>>;
-  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  const NarrowTag<T, N> d;
+  using V = hn::Vec<decltype(d)>;
+  constexpr std::size_t lanes = hn::MaxLanes(d);
   // The accumulators' start: c's values, the bias or zero.
   const auto start = [&](std::size_t r, std::size_t j) {
     if constexpr (Accumulate) return hn::LoadU(d, c + r * ldc + j);
@@ -530,8 +530,8 @@ template <std::size_t M, std::size_t K, std::size_t N, class T>
 CTNN_KERNEL void gemm_tn(const T* a, const T* g, T* c) {
   if constexpr (N == 1) {
     // One gradient column: c += g[m] * (row m of a), along contiguous memory.
-    const Tag<T> d;
-    constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+    const NarrowTag<T, K> d;
+    constexpr std::size_t lanes = hn::MaxLanes(d);
     constexpr std::size_t full = K / lanes * lanes;
     for (std::size_t k = 0; k < full; k += lanes) {
       auto acc = hn::Zero(d);
@@ -625,8 +625,8 @@ CTNN_KERNEL void gemm_nt(const T* g, const T* w, T* c) {
 /// out (1, N) = column sums of g (M, N): one register per vector of columns, over all rows.
 template <std::size_t M, std::size_t N, class T>
 CTNN_KERNEL void column_sums(const T* g, T* out) {
-  const Tag<T> d;
-  constexpr std::size_t lanes = hn::MaxLanes(Tag<T>());
+  const NarrowTag<T, N> d;
+  constexpr std::size_t lanes = hn::MaxLanes(d);
   constexpr std::size_t tail_start = N / lanes * lanes;
   for (std::size_t j = 0; j < tail_start; j += lanes) {
     auto s = hn::Zero(d);

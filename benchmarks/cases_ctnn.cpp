@@ -87,6 +87,8 @@ Setup<D, CrossEntropy, 32> d32;
 
 using E = Network<Input<1>, Dense<8>, Tanh, Dense<8>, Tanh, Dense<1>>;
 using ERelu = Network<Input<1>, Dense<8>, ReLU, Dense<8>, ReLU, Dense<1>>;
+Setup<E, MeanSquaredError, 1> e1;
+Setup<ERelu, MeanSquaredError, 1> e1_relu;
 
 /// (e): each sample through the model on its own, as an audio callback does.
 template <class Net>
@@ -128,6 +130,8 @@ const bench::Case cases[] = {
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
     {"e_relu_per_sample_48k", per_sample<ERelu>,
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
+    {"e_train_b1", [] { e1.train(); }, bench::training_flops(1, e_sizes, 4)},
+    {"e_train_b1_relu", [] { e1_relu.train(); }, bench::training_flops(1, e_sizes, 4)},
 };
 
 }  // namespace

@@ -40,6 +40,8 @@ using NetE = Net<1, 1, true, Layer<1, 8, 1, F, true>, Layer<8, 8, 1, F, true>,
                  Layer<8, 1, 1, Act::none, true>>;
 NetE<Act::tanh> e_tanh;
 NetE<Act::relu> e_relu;
+NetE<Act::tanh> e_tanh_trained;  // apart: training changes the per-sample models' values
+NetE<Act::relu> e_relu_trained;
 
 /// (e): each sample through the fixed-size model on its own.
 template <class N>
@@ -93,6 +95,10 @@ const bench::Case cases[] = {
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
     {"e_relu_per_sample_48k", [] { per_sample(e_relu); },
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
+    {"e_train_b1", [] { benchmark::DoNotOptimize(e_tanh_trained.train()); },
+     bench::training_flops(1, e_sizes, 4)},
+    {"e_train_b1_relu", [] { benchmark::DoNotOptimize(e_relu_trained.train()); },
+     bench::training_flops(1, e_sizes, 4)},
 };
 
 }  // namespace

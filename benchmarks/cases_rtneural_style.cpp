@@ -199,6 +199,8 @@ const bench::Case cases[] = {
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
     {"e_relu_per_sample_48k", [] { per_sample(e_relu); },
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
+    {"e_train_b1", nullptr, 0},
+    {"e_train_b1_relu", nullptr, 0},
 };
 
 }  // namespace

@@ -121,8 +121,9 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 33, 40, 1>();
   check_products<TestType, 8, 5, 300>();
   check_products<TestType, 16, 40, 1024>();  // G W^T packed in 64 KiB, a partial last block
-  // Batch 1 (gemv: whole vectors through the padding; one-column dot; and the shapes whose last
-  // row would read past the padding, or with more than four vectors, which take the general path).
+  // Batch 1 (gemv: whole vectors through the padding; one-column dot; the shapes whose last row
+  // would read past the padding; more than four vectors of outputs, in blocks of four with a
+  // partial last block, up to 32 KiB of weights in floats).
   check_products<TestType, 1, 1, 8>();
   check_products<TestType, 1, 8, 8>();
   check_products<TestType, 1, 8, 1>();
@@ -132,6 +133,8 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 3, 20>();
   check_products<TestType, 1, 100, 64>();
   check_products<TestType, 1, 5, 70>();
+  check_products<TestType, 1, 16, 128>();
+  check_products<TestType, 1, 40, 200>();
   // Batch 1 in vectors narrower than the target's (kernels/simd.hpp, NarrowTag): 4 and 8 outputs
   // exactly, 3 and 2 in a 128-bit vector, 12 in the next power of two.
   check_products<TestType, 1, 5, 4>();

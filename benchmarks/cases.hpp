@@ -81,6 +81,24 @@ inline float model_bias(std::size_t layer, std::size_t o) {
   return 0.1f * model_uniform((layer << 40) ^ (std::uint64_t(1) << 39) ^ o);
 }
 
+/// The training rows: every library starts from the same parameters (model_weight, model_bias)
+/// and trains on the same batch (train_input, train_target), and every `restart_steps` steps its
+/// network and optimizer are copied back from a copy of their initial state (the copy is timed with
+/// the steps). So every library times the same first steps of the same training run, whatever its
+/// speed. Until December 2026 a row trained on for as long as the benchmark ran it: a faster
+/// library got further along, towards zero loss on its one batch, where tanh gets cheaper and the
+/// optimizer's moments decay into denormals (Eigen's (e) step: 150-160 ns there, 115 from the
+/// start), and the libraries' networks started from different random values.
+inline constexpr int restart_steps = 256;
+inline float train_input(std::size_t row, std::size_t k) {
+  return model_uniform((std::uint64_t(3) << 60) ^ (std::uint64_t(row) << 20) ^ k);
+}
+/// Cross-entropy: one-hot rows (class row % outputs); otherwise U(-1, 1).
+inline float train_target(std::size_t row, std::size_t j, std::size_t outputs, bool one_hot) {
+  if (one_hot) return j == row % outputs ? 1.0f : 0.0f;
+  return model_uniform((std::uint64_t(5) << 60) ^ (std::uint64_t(row) << 20) ^ j);
+}
+
 /// The input of the batch-1 models (a, b): their first 16 or 8 values.
 alignas(64) inline constexpr float model_input[16] = {0.1f, -0.2f, 0.3f,  -0.4f, 0.5f, -0.6f,
                                                       0.7f, -0.8f, -0.1f, 0.2f,  0.3f, 0.4f,

@@ -11,18 +11,9 @@ namespace {
 
 using namespace ctnn;
 
-template <class M>
-M random_matrix(std::uint64_t seed) {
-  M m;
-  SplitMix64 rng{seed};
-  for (auto& v : m) v = static_cast<typename M::value_type>(rng.uniform(1.0));
-  return m;
-}
-
 /// The batch-1 models' common parameters (bench::model_weight), into every dense layer of net.
 template <class Net, std::size_t I = 1>
 Net& set_model_parameters(Net& net) {
-  static_assert(Net::input_size <= std::size(bench::model_input));
   if constexpr (I <= Net::depth) {
     auto& layer = net.template layer<I>();
     if constexpr (requires { layer.weights; }) {
@@ -37,21 +28,32 @@ Net& set_model_parameters(Net& net) {
   return net;
 }
 
-/// Everything a case keeps between iterations, in static storage (as firmware would).
+/// Everything a case keeps between iterations, in static storage (as firmware would); the
+/// parameters, input and target of every library's networks in the benchmark (cases.hpp).
 template <class Net, class Loss, std::size_t B>
 struct Setup {
-  Net net{Seed{1}};
+  Net net = [] {
+    Net n{Seed{1}};
+    return set_model_parameters(n);
+  }();
   Trainer<Net, Loss, Adam<Net>, B> trainer{};
-  Matrix<float, B, Net::input_size> x = random_matrix<Matrix<float, B, Net::input_size>>(2);
+  Matrix<float, B, Net::input_size> x = [] {
+    Matrix<float, B, Net::input_size> m;
+    for (std::size_t i = 0; i < B; ++i)
+      for (std::size_t k = 0; k < Net::input_size; ++k) m(i, k) = bench::train_input(i, k);
+    return m;
+  }();
   Matrix<float, B, Net::output_size> target = [] {
-    auto t = random_matrix<Matrix<float, B, Net::output_size>>(3);
-    if constexpr (std::is_same_v<Loss, CrossEntropy>) {  // one-hot rows
-      for (std::size_t i = 0; i < B; ++i)
-        for (std::size_t j = 0; j < Net::output_size; ++j)
-          t(i, j) = j == i % Net::output_size ? 1.0f : 0.0f;
-    }
+    Matrix<float, B, Net::output_size> t;
+    for (std::size_t i = 0; i < B; ++i)
+      for (std::size_t j = 0; j < Net::output_size; ++j)
+        t(i, j) = bench::train_target(i, j, Net::output_size, std::is_same_v<Loss, CrossEntropy>);
     return t;
   }();
+  // Copied back every bench::restart_steps training steps.
+  Net initial_net = net;
+  Trainer<Net, Loss, Adam<Net>, B> initial_trainer = trainer;
+  int steps = 0;
 
   void forward() {
     auto y = net.forward(x);
@@ -60,6 +62,11 @@ struct Setup {
   void train() {
     float cost = trainer.step(net, x, target).loss;
     benchmark::DoNotOptimize(cost);
+    if (++steps == bench::restart_steps) {
+      net = initial_net;
+      trainer = initial_trainer;
+      steps = 0;
+    }
   }
 };
 
@@ -72,19 +79,18 @@ using D = Network<Input<784>, Dense<128>, ReLU, Dense<10>, Softmax>;
 Setup<A, MeanSquaredError, 1> a;
 // The forward rows have models of their own: the training rows change their networks' values,
 // and with them what a tanh costs (a vector of small inputs skips the exponential).
-Setup<Bn, MeanSquaredError, 1> b1, b1_trained;
+Setup<Bn, MeanSquaredError, 1> b1, b1_training;
 Setup<Bn, MeanSquaredError, 32> b32;
 Setup<C, CrossEntropy, 32> c32;
-Setup<BnFast, MeanSquaredError, 1> bf1, bf1_trained;
-// The forward rows compared with the RTNeural-style models use their parameters.
+Setup<BnFast, MeanSquaredError, 1> bf1, bf1_training;
+// The forward rows compared with the RTNeural-style models use its input.
 template <class S>
-void use_model(S& setup) {
-  set_model_parameters(setup.net);
+void use_model_input(S& setup) {
+  static_assert(decltype(setup.x)::size <= std::size(bench::model_input));
   for (std::size_t k = 0; k < setup.x.size; ++k) setup.x(0, k) = bench::model_input[k];
 }
-[[maybe_unused]] const bool batch_1_models_set =
-    (use_model(a), use_model(b1), use_model(bf1), use_model(b1_trained), use_model(bf1_trained),
-     true);
+[[maybe_unused]] const bool batch_1_inputs_set =
+    (use_model_input(a), use_model_input(b1), use_model_input(bf1), true);
 Setup<BnFast, MeanSquaredError, 32> bf32;
 Setup<D, CrossEntropy, 32> d32;
 
@@ -120,14 +126,14 @@ using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_s
 const bench::Case cases[] = {
     {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},
     {"b_forward_b1", [] { b1.forward(); }, bench::forward_flops(1, b_sizes, 4)},
-    {"b_train_b1", [] { b1_trained.train(); }, bench::training_flops(1, b_sizes, 4)},
+    {"b_train_b1", [] { b1_training.train(); }, bench::training_flops(1, b_sizes, 4)},
     {"b_train_b32", [] { b32.train(); }, bench::training_flops(32, b_sizes, 4)},
     {"c_train_b32", [] { c32.train(); }, bench::training_flops(32, c_sizes, 4)},
     {"d_forward_b32", [] { d32.forward(); }, bench::forward_flops(32, d_sizes, 3)},
     {"d_train_b32", [] { d32.train(); }, bench::training_flops(32, d_sizes, 3)},
     // (b) again with ctnn::FastTanh, whose accuracy (4.9 ulp) is that of Eigen's float tanh.
     {"b_forward_b1_fasttanh", [] { bf1.forward(); }, bench::forward_flops(1, b_sizes, 4)},
-    {"b_train_b1_fasttanh", [] { bf1_trained.train(); }, bench::training_flops(1, b_sizes, 4)},
+    {"b_train_b1_fasttanh", [] { bf1_training.train(); }, bench::training_flops(1, b_sizes, 4)},
     {"b_train_b32_fasttanh", [] { bf32.train(); }, bench::training_flops(32, b_sizes, 4)},
     {"e_tanh_per_sample_48k", per_sample<E>,
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},

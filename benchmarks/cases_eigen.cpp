@@ -27,12 +27,18 @@ struct DenseA {
 template <int B>
 using NetB = Net<B, 8, true, Layer<8, 16, B, Act::tanh, true>, Layer<16, 16, B, Act::tanh, true>,
                  Layer<16, 1, B, Act::none, true>>;
-NetB<1> b1, b1_trained;  // apart: training changes the values, and tanh's cost with them
-NetB<32> b32;
-Net<32, 64, false, Layer<64, 128, 32, Act::relu, false>, Layer<128, 128, 32, Act::relu, false>,
-    Layer<128, 10, 32, Act::softmax, false>>
+NetB<1> b1 = [] {  // forward: the input of the RTNeural-style model
+  NetB<1> n;
+  for (int k = 0; k < 8; ++k) n.x(0, k) = bench::model_input[k];
+  return n;
+}();
+Training<NetB<1>> b1_training;
+Training<NetB<32>> b32;
+Training<Net<32, 64, false, Layer<64, 128, 32, Act::relu, false>,
+             Layer<128, 128, 32, Act::relu, false>, Layer<128, 10, 32, Act::softmax, false>>>
     c32;
-Net<32, 784, false, Layer<784, 128, 32, Act::relu, false>, Layer<128, 10, 32, Act::softmax, false>>
+Training<Net<32, 784, false, Layer<784, 128, 32, Act::relu, false>,
+             Layer<128, 10, 32, Act::softmax, false>>>
     d32;
 
 template <Act F>
@@ -40,8 +46,8 @@ using NetE = Net<1, 1, true, Layer<1, 8, 1, F, true>, Layer<8, 8, 1, F, true>,
                  Layer<8, 1, 1, Act::none, true>>;
 NetE<Act::tanh> e_tanh;
 NetE<Act::relu> e_relu;
-NetE<Act::tanh> e_tanh_trained;  // apart: training changes the per-sample models' values
-NetE<Act::relu> e_relu_trained;
+Training<NetE<Act::tanh>> e_tanh_training;
+Training<NetE<Act::relu>> e_relu_training;
 
 /// (e): each sample through the fixed-size model on its own.
 template <class N>
@@ -66,19 +72,19 @@ const bench::Case cases[] = {
        benchmark::DoNotOptimize(std::get<2>(b1.layers).A.data());
      },
      bench::forward_flops(1, b_sizes, 4)},
-    {"b_train_b1", [] { benchmark::DoNotOptimize(b1_trained.train()); },
+    {"b_train_b1", [] { benchmark::DoNotOptimize(b1_training.step()); },
      bench::training_flops(1, b_sizes, 4)},
-    {"b_train_b32", [] { benchmark::DoNotOptimize(b32.train()); },
+    {"b_train_b32", [] { benchmark::DoNotOptimize(b32.step()); },
      bench::training_flops(32, b_sizes, 4)},
-    {"c_train_b32", [] { benchmark::DoNotOptimize(c32.train()); },
+    {"c_train_b32", [] { benchmark::DoNotOptimize(c32.step()); },
      bench::training_flops(32, c_sizes, 4)},
     {"d_forward_b32",
      [] {
-       d32.forward();
-       benchmark::DoNotOptimize(std::get<1>(d32.layers).A.data());
+       d32.net.forward();
+       benchmark::DoNotOptimize(std::get<1>(d32.net.layers).A.data());
      },
      bench::forward_flops(32, d_sizes, 3)},
-    {"d_train_b32", [] { benchmark::DoNotOptimize(d32.train()); },
+    {"d_train_b32", [] { benchmark::DoNotOptimize(d32.step()); },
      bench::training_flops(32, d_sizes, 3)},
     // Eigen's float tanh is already a rational approximation (4.8 ulp measured): the same rows.
     {"b_forward_b1_fasttanh",
@@ -87,17 +93,17 @@ const bench::Case cases[] = {
        benchmark::DoNotOptimize(std::get<2>(b1.layers).A.data());
      },
      bench::forward_flops(1, b_sizes, 4)},
-    {"b_train_b1_fasttanh", [] { benchmark::DoNotOptimize(b1_trained.train()); },
+    {"b_train_b1_fasttanh", [] { benchmark::DoNotOptimize(b1_training.step()); },
      bench::training_flops(1, b_sizes, 4)},
-    {"b_train_b32_fasttanh", [] { benchmark::DoNotOptimize(b32.train()); },
+    {"b_train_b32_fasttanh", [] { benchmark::DoNotOptimize(b32.step()); },
      bench::training_flops(32, b_sizes, 4)},
     {"e_tanh_per_sample_48k", [] { per_sample(e_tanh); },
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
     {"e_relu_per_sample_48k", [] { per_sample(e_relu); },
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
-    {"e_train_b1", [] { benchmark::DoNotOptimize(e_tanh_trained.train()); },
+    {"e_train_b1", [] { benchmark::DoNotOptimize(e_tanh_training.step()); },
      bench::training_flops(1, e_sizes, 4)},
-    {"e_train_b1_relu", [] { benchmark::DoNotOptimize(e_relu_trained.train()); },
+    {"e_train_b1_relu", [] { benchmark::DoNotOptimize(e_relu_training.step()); },
      bench::training_flops(1, e_sizes, 4)},
 };
 

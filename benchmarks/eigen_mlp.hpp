@@ -3,12 +3,14 @@
 // fused softmax + cross-entropy gradient as ctnn), fixed-size or preallocated dynamic matrices.
 #pragma once
 
-#include <cmath>
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include <Eigen/Dense>
+
+#include "cases.hpp"
 
 namespace bench::eigen {
 
@@ -33,8 +35,14 @@ struct Layer {
     for (auto* m : {&W, &dW, &mW, &vW}) m->setZero(In, Out);
     for (auto* r : {&b, &db, &mb, &vb}) r->setZero(1, Out);
     for (auto* m : {&Z, &A, &dZ, &dA}) m->setZero(B, Out);
-    W.setRandom();
-    W *= std::sqrt(6.0f / float(In + Out));
+  }
+
+  /// The benchmark's parameters (cases.hpp), those of the layer at `list_index` in ctnn's list.
+  void set_model_parameters(std::size_t list_index) {
+    for (int k = 0; k < In; ++k)
+      for (int o = 0; o < Out; ++o)
+        W(k, o) = model_weight(list_index, In, Out, std::size_t(k), std::size_t(o));
+    for (int o = 0; o < Out; ++o) b(0, o) = model_bias(list_index, std::size_t(o));
   }
 
   template <class X>
@@ -100,11 +108,23 @@ struct Net {
   decltype(Last::A) target;
   AdamClock clock;
 
+  /// The same parameters, input and target as ctnn's networks in the benchmark (cases.hpp); in
+  /// ctnn's lists every dense layer but the last is followed by one activation, so layer I is at
+  /// 2 I + 1.
   Net() {
-    x.setRandom(B, In);
-    auto& last = std::get<sizeof...(L) - 1>(layers);
-    target.setZero(B, last.A.cols());
-    for (int i = 0; i < B; ++i) target(i, i % last.A.cols()) = 1.0f;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (std::get<I>(layers).set_model_parameters(2 * I + 1), ...);
+    }
+    (std::index_sequence_for<L...>{});
+    x.setZero(B, In);
+    for (int i = 0; i < B; ++i)
+      for (int k = 0; k < In; ++k) x(i, k) = train_input(std::size_t(i), std::size_t(k));
+    const int outputs = int(std::get<sizeof...(L) - 1>(layers).A.cols());
+    target.setZero(B, outputs);
+    for (int i = 0; i < B; ++i)
+      for (int j = 0; j < outputs; ++j)
+        target(i, j) = train_target(std::size_t(i), std::size_t(j), std::size_t(outputs),
+                                    Last::act == Act::softmax);
   }
 
   template <std::size_t I = 0>
@@ -146,6 +166,23 @@ struct Net {
     float c1, c2;
     clock.tick(c1, c2);
     std::apply([&](auto&... l) { (l.adam(1e-3f, c1, c2), ...); }, layers);
+    return cost;
+  }
+};
+
+/// A network N trained from its initial state again every restart_steps steps (cases.hpp).
+template <class N>
+struct Training {
+  N net;
+  N initial = net;
+  int steps = 0;
+
+  float step() {
+    const float cost = net.train();
+    if (++steps == restart_steps) {
+      net = initial;  // same sizes: no allocation
+      steps = 0;
+    }
     return cost;
   }
 };

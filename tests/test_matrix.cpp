@@ -142,6 +142,11 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 1, 9, 2>();
   check_products<TestType, 1, 16, 8>();
   check_products<TestType, 1, 6, 12>();
+  // G W^T below four rows in groups of 8 or 4 rows summed by interleaving (gemv_transposed): the
+  // shapes above with rows of G of 4, 8, 12 and 64, and these with 2 and 3 rows and partial groups.
+  check_products<TestType, 3, 13, 16>();
+  check_products<TestType, 2, 9, 40>();
+  check_products<TestType, 3, 6, 4>();
   // and with more rows (gemm_rows, column sums and A^T G in the narrow vectors too).
   check_products<TestType, 5, 9, 8>();
   check_products<TestType, 6, 3, 4>();

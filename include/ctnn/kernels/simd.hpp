@@ -635,6 +635,73 @@ HWY_INLINE void gemm_nt_block(const T* g, const T* w, T* c, std::size_t k0) {
   gemm_strided<M, N, KB, N, 1, KB, K>(g, packed, static_cast<const T*>(nullptr), c + k0);
 }
 
+/// The lanes gemv_transposed<N, K> works in for rows of N elements of T: 8 or 4 (the largest that
+/// divides N, at most 256 bits), or 0 where it does not serve: not float, one-lane vectors, or rows
+/// longer than eight such vectors (a dot product with four sums of whole vectors is as fast there).
+template <class T, std::size_t N>
+constexpr std::size_t transposed_lanes() {
+  constexpr std::size_t cap = hn::MaxLanes(hn::CappedTag<T, 8>());
+  if constexpr (!std::is_same_v<T, float> || HWY_TARGET == HWY_SCALAR)
+    return 0;
+  else if constexpr (cap >= 8 && N % 8 == 0 && N <= 64)
+    return 8;
+  else if constexpr (cap >= 4 && N % 4 == 0 && N <= 32)
+    return 4;
+  else
+    return 0;
+}
+
+/// c (1, K) = g (1, N) w (K, N)^T, a dense layer's input gradient at batch 1: each row of w times
+/// g in vectors of L lanes, then every L rows' vectors summed lane by lane into one vector of their
+/// L results, by interleaving (a transpose and add), instead of a dot product and a sum of lanes
+/// per row (scalar for rows shorter than a whole vector).
+template <std::size_t N, std::size_t K, std::size_t L, class T>
+HWY_INLINE void gemv_transposed(const T* HWY_RESTRICT g, const T* HWY_RESTRICT w,
+                                T* HWY_RESTRICT c) {
+#if HWY_TARGET != HWY_SCALAR
+  const hn::CappedTag<T, L> d;
+  const hn::Repartition<std::uint64_t, decltype(d)> d64;
+  using V = hn::Vec<decltype(d)>;
+  static_assert(hn::MaxLanes(d) == L && N % L == 0 && (L == 4 || L == 8));
+  V gv[N / L];
+  CTNN_UNROLLED for (std::size_t j = 0; j < N / L; ++j) gv[j] = hn::LoadU(d, g + j * L);
+  const auto row = [&](std::size_t k) {  // L partial sums of w[k, :] g
+    if (k >= K) return hn::Zero(d);
+    V s = hn::Mul(hn::LoadU(d, w + k * N), gv[0]);
+    CTNN_UNROLLED for (std::size_t j = 1; j < N / L; ++j) {
+      s = hn::MulAdd(hn::LoadU(d, w + k * N + j * L), gv[j], s);
+    }
+    return s;
+  };
+  // Per 128-bit block: pairs gives (a0 + a2, b0 + b2, a1 + a3, b1 + b3), quads of two of those the
+  // block's sums of four rows, in order.
+  const auto pairs = [&](V a, V b) {
+    return hn::Add(hn::InterleaveLower(d, a, b), hn::InterleaveUpper(d, a, b));
+  };
+  const auto quads = [&](V a, V b) {
+    const auto a64 = hn::BitCast(d64, a), b64 = hn::BitCast(d64, b);
+    return hn::Add(hn::BitCast(d, hn::InterleaveLower(d64, a64, b64)),
+                   hn::BitCast(d, hn::InterleaveUpper(d64, a64, b64)));
+  };
+  CTNN_UNROLLED for (std::size_t k = 0; k < K; k += L) {
+    V sums = quads(pairs(row(k), row(k + 1)), pairs(row(k + 2), row(k + 3)));
+    if constexpr (L == 8) {  // rows k..k+3 in the low block, k+4..k+7 in the high one
+      const V high = quads(pairs(row(k + 4), row(k + 5)), pairs(row(k + 6), row(k + 7)));
+      sums = hn::Add(hn::ConcatLowerLower(d, high, sums), hn::ConcatUpperUpper(d, high, sums));
+    }
+    if (k + L <= K) {
+      hn::StoreU(sums, d, c + k);
+    } else {
+      HWY_ALIGN T last[L];
+      hn::Store(sums, d, last);
+      std::memcpy(c + k, last, (K - k) * sizeof(T));
+    }
+  }
+#else
+  (void)g, (void)w, (void)c;
+#endif
+}
+
 /// c (M, K) = g (M, N) * w (K, N)^T, the input gradient G W^T. W^T is packed in blocks of up to
 /// four vectors of columns, in at most 16 KiB of stack, or 64 KiB where 16 KiB cannot hold one
 /// vector of columns (more than 256 float outputs: without packing, G W^T ran at 40-56 GFLOP/s
@@ -647,7 +714,10 @@ CTNN_KERNEL void gemm_nt(const T* g, const T* w, T* c) {
   constexpr std::size_t fits = fits_16k > 0 ? fits_16k : 65536 / (N * sizeof(T)) / lanes * lanes;
   constexpr std::size_t kb =
       K < 4 * lanes ? (K < fits ? K : fits) : (4 * lanes < fits ? 4 * lanes : fits);
-  if constexpr (M < 4 || kb == 0) {
+  if constexpr (M < 4 && transposed_lanes<T, N>() != 0) {
+    for (std::size_t i = 0; i < M; ++i)
+      gemv_transposed<N, K, transposed_lanes<T, N>()>(g + i * N, w, c + i * K);
+  } else if constexpr (M < 4 || kb == 0) {
     for (std::size_t i = 0; i < M; ++i)
       for (std::size_t k = 0; k < K; ++k) c[i * K + k] = dot<N>(g + i * N, w + k * N);
   } else {

@@ -651,6 +651,22 @@ constexpr std::size_t transposed_lanes() {
     return 0;
 }
 
+#if HWY_TARGET != HWY_SCALAR  // one-lane vectors: no interleaving
+/// Per 128-bit block of a and b: (a0 + a2, b0 + b2, a1 + a3, b1 + b3).
+template <class D, class V>
+HWY_INLINE V sum_pairs(D d, V a, V b) {
+  return hn::Add(hn::InterleaveLower(d, a, b), hn::InterleaveUpper(d, a, b));
+}
+/// Per 128-bit block of two sum_pairs results (of rows 0, 1 and 2, 3): the four rows' sums.
+template <class D, class V>
+HWY_INLINE V sum_quads(D d, V a, V b) {
+  const hn::Repartition<std::uint64_t, D> d64;
+  const auto a64 = hn::BitCast(d64, a), b64 = hn::BitCast(d64, b);
+  return hn::Add(hn::BitCast(d, hn::InterleaveLower(d64, a64, b64)),
+                 hn::BitCast(d, hn::InterleaveUpper(d64, a64, b64)));
+}
+#endif
+
 /// c (1, K) = g (1, N) w (K, N)^T, a dense layer's input gradient at batch 1: each row of w times
 /// g in vectors of L lanes, then every L rows' vectors summed lane by lane into one vector of their
 /// L results, by interleaving (a transpose and add), instead of a dot product and a sum of lanes
@@ -660,33 +676,23 @@ HWY_INLINE void gemv_transposed(const T* HWY_RESTRICT g, const T* HWY_RESTRICT w
                                 T* HWY_RESTRICT c) {
 #if HWY_TARGET != HWY_SCALAR
   const hn::CappedTag<T, L> d;
-  const hn::Repartition<std::uint64_t, decltype(d)> d64;
   using V = hn::Vec<decltype(d)>;
   static_assert(hn::MaxLanes(d) == L && N % L == 0 && (L == 4 || L == 8));
   V gv[N / L];
   CTNN_UNROLLED for (std::size_t j = 0; j < N / L; ++j) gv[j] = hn::LoadU(d, g + j * L);
-  const auto row = [&](std::size_t k) {  // L partial sums of w[k, :] g
-    if (k >= K) return hn::Zero(d);
-    V s = hn::Mul(hn::LoadU(d, w + k * N), gv[0]);
-    CTNN_UNROLLED for (std::size_t j = 1; j < N / L; ++j) {
-      s = hn::MulAdd(hn::LoadU(d, w + k * N + j * L), gv[j], s);
-    }
-    return s;
-  };
-  // Per 128-bit block: pairs gives (a0 + a2, b0 + b2, a1 + a3, b1 + b3), quads of two of those the
-  // block's sums of four rows, in order.
-  const auto pairs = [&](V a, V b) {
-    return hn::Add(hn::InterleaveLower(d, a, b), hn::InterleaveUpper(d, a, b));
-  };
-  const auto quads = [&](V a, V b) {
-    const auto a64 = hn::BitCast(d64, a), b64 = hn::BitCast(d64, b);
-    return hn::Add(hn::BitCast(d, hn::InterleaveLower(d64, a64, b64)),
-                   hn::BitCast(d, hn::InterleaveUpper(d64, a64, b64)));
-  };
   CTNN_UNROLLED for (std::size_t k = 0; k < K; k += L) {
-    V sums = quads(pairs(row(k), row(k + 1)), pairs(row(k + 2), row(k + 3)));
+    V rows[L];  // L partial sums of w[k + r, :] g for each row r (zero past the last row)
+    CTNN_UNROLLED for (std::size_t r = 0; r < L; ++r) {
+      rows[r] = hn::Zero(d);
+      if (k + r < K) {
+        CTNN_UNROLLED for (std::size_t j = 0; j < N / L; ++j) {
+          rows[r] = hn::MulAdd(hn::LoadU(d, w + (k + r) * N + j * L), gv[j], rows[r]);
+        }
+      }
+    }
+    V sums = sum_quads(d, sum_pairs(d, rows[0], rows[1]), sum_pairs(d, rows[2], rows[3]));
     if constexpr (L == 8) {  // rows k..k+3 in the low block, k+4..k+7 in the high one
-      const V high = quads(pairs(row(k + 4), row(k + 5)), pairs(row(k + 6), row(k + 7)));
+      const V high = sum_quads(d, sum_pairs(d, rows[4], rows[5]), sum_pairs(d, rows[6], rows[7]));
       sums = hn::Add(hn::ConcatLowerLower(d, high, sums), hn::ConcatUpperUpper(d, high, sums));
     }
     if (k + L <= K) {

@@ -208,11 +208,12 @@ void check_fast_tanh() {
   REQUIRE(out[0] == T(0));
 }
 
-// Tanh's float vector form (ctnn's own) against tanh in double: within 1.5 ulp of the result on
-// every float of [0.5, 2), where the two forms meet (|z| = 0.65) and the errors are largest
-// (1.46 ulp at 0.66; at 0.625 it was 1.52), and on a dense grid up to the clamp (10) and beyond;
-// odd, NaN through, +-inf to +-1. Each vector is all-small, all-large or mixed (the branch that
-// skips the exponential when every lane is small).
+// Tanh's float vector form (ctnn's own) against tanh in double: within its documented 1.5 ulp on
+// a dense grid up to the clamp (10) and beyond, and within 1.25 on every float of [0.5, 2), where
+// the errors are largest and the two forms meet (|z| = 1): 1.08 ulp at 0.89 with FMA, 1.21
+// without (the previous polynomial, up to 0.65, reached 1.45 there, and 1.52 when it stopped at
+// 0.625); odd, NaN through, +-inf to +-1. Each vector is all-small, all-large or mixed (the branch
+// that skips the exponential when every lane is small).
 TEST_CASE("Tanh's float vector form is within 1.5 ulp of tanh", "[kernels]") {
   constexpr std::size_t n = 1 << 16;
   static std::array<float, n> x, y;
@@ -238,7 +239,7 @@ TEST_CASE("Tanh's float vector form is within 1.5 ulp of tanh", "[kernels]") {
       }
     }
     INFO("largest error on [0.5, 2): " << worst << " ulp");
-    CHECK(worst <= 1.5);
+    CHECK(worst <= 1.25);
   }
   // Mixed lanes in one vector, special values, and oddness.
   const float special[] = {0.0f,

@@ -69,7 +69,7 @@ struct vector_form<activation::tanh> {
     else
       return hn::Tanh(d, z);
   }
-  /// Float: z + z^3 P(z^2) below |z| = 0.65, 1 - 2 / (e^2|z| + 1) above (|z| clamped to 10,
+  /// Float: z + z^3 P(z^2) below |z| = 1, 1 - 2 / (e^2|z| + 1) above (|z| clamped to 10,
   /// where tanh rounds to 1), e^2|z| = 2^n e^r with |r| <= ln 2 / 2. Polynomials by Estrin's
   /// scheme: at batch 1 the activation is on the critical path, so latency counts more than
   /// operations (Highway's Tanh goes through Expm1 and a wider exponent range).
@@ -79,9 +79,10 @@ struct vector_form<activation::tanh> {
     const auto c = [d](double v) { return hn::Set(d, static_cast<float>(v)); };
     const V one = c(1.0);
     // Small |z|: the odd polynomial.
-    const V t = hn::Mul(z, z), t2 = hn::Mul(t, t);
-    const V p = hn::MulAdd(hn::MulAdd(c(F::p[4]), t2, hn::MulAdd(c(F::p[3]), t, c(F::p[2]))), t2,
-                           hn::MulAdd(c(F::p[1]), t, c(F::p[0])));
+    const V t = hn::Mul(z, z), t2 = hn::Mul(t, t), t4 = hn::Mul(t2, t2);
+    const V p = hn::MulAdd(hn::MulAdd(c(F::p[6]), t2, hn::MulAdd(c(F::p[5]), t, c(F::p[4]))), t4,
+                           hn::MulAdd(hn::MulAdd(c(F::p[3]), t, c(F::p[2])), t2,
+                                      hn::MulAdd(c(F::p[1]), t, c(F::p[0]))));
     const V small = hn::MulAdd(hn::Mul(z, t), p, z);
     // Often all lanes are small (e.g. an audio model's hidden units), then the exponential is
     // skipped: a branch that is predictable where it pays (as xsimd's tanh does).

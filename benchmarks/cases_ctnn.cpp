@@ -6,54 +6,30 @@
 #include <ctnn/ctnn.hpp>
 
 #include "cases.hpp"
+#include "ctnn_model.hpp"
 
 namespace {
 
 using namespace ctnn;
 
-/// The batch-1 models' common parameters (bench::model_weight), into every dense layer of net.
-template <class Net, std::size_t I = 1>
-Net& set_model_parameters(Net& net) {
-  if constexpr (I <= Net::depth) {
-    auto& layer = net.template layer<I>();
-    if constexpr (requires { layer.weights; }) {
-      using L = std::remove_cvref_t<decltype(layer)>;
-      for (std::size_t k = 0; k < L::input_size; ++k)
-        for (std::size_t o = 0; o < L::output_size; ++o)
-          layer.weights(k, o) = bench::model_weight(I, L::input_size, L::output_size, k, o);
-      for (std::size_t o = 0; o < L::output_size; ++o) layer.bias(0, o) = bench::model_bias(I, o);
-    }
-    set_model_parameters<Net, I + 1>(net);
-  }
-  return net;
-}
-
 /// Everything a case keeps between iterations, in static storage (as firmware would); the
 /// parameters, input and target of every library's networks in the benchmark (cases.hpp).
 template <class Net, class Loss, std::size_t B>
 struct Setup {
-  Net net = [] {
-    Net n{Seed{1}};
-    return set_model_parameters(n);
-  }();
+  Net net{Seed{1}};
   Trainer<Net, Loss, Adam<Net>, B> trainer{};
-  Matrix<float, B, Net::input_size> x = [] {
-    Matrix<float, B, Net::input_size> m;
-    for (std::size_t i = 0; i < B; ++i)
-      for (std::size_t k = 0; k < Net::input_size; ++k) m(i, k) = bench::train_input(i, k);
-    return m;
-  }();
-  Matrix<float, B, Net::output_size> target = [] {
-    Matrix<float, B, Net::output_size> t;
-    for (std::size_t i = 0; i < B; ++i)
-      for (std::size_t j = 0; j < Net::output_size; ++j)
-        t(i, j) = bench::train_target(i, j, Net::output_size, std::is_same_v<Loss, CrossEntropy>);
-    return t;
-  }();
+  Matrix<float, B, Net::input_size> x;
+  Matrix<float, B, Net::output_size> target;
   // Copied back every bench::restart_steps training steps.
   Net initial_net = net;
   Trainer<Net, Loss, Adam<Net>, B> initial_trainer = trainer;
   int steps = 0;
+
+  Setup() {
+    bench::set_model_parameters(net);
+    bench::set_training_batch(x, target, std::is_same_v<Loss, CrossEntropy>);
+    initial_net = net;
+  }
 
   void forward() {
     auto y = net.forward(x);
@@ -104,7 +80,7 @@ template <class Net>
 void per_sample() {
   static const Net net = [] {
     Net n{Seed{1}};
-    return set_model_parameters(n);
+    return bench::set_model_parameters(n);
   }();
   const float* x = bench::audio_signal();
   float sum = 0;

@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 #include <ctnn/ctnn.hpp>
 
+#include "ctnn_model.hpp"
 #include "sweep.hpp"
 
 namespace {
@@ -19,11 +20,16 @@ struct Setup {
   Trainer<Net, MeanSquaredError, Adam<Net>, B> trainer{};
   Workspace<Net, B> ws;  // forward's activations where they exceed forward's stack bound
   Matrix<float, B, W> x, target;
+  // The benchmark's parameters and batch, as Eigen's; copied back every bench::restart_steps
+  // training steps (cases.hpp).
+  Net initial_net = net;
+  Trainer<Net, MeanSquaredError, Adam<Net>, B> initial_trainer = trainer;
+  int steps = 0;
 
   Setup() {
-    SplitMix64 rng{2};
-    for (auto& v : x) v = static_cast<float>(rng.uniform(1.0));
-    for (auto& v : target) v = static_cast<float>(rng.uniform(1.0));
+    bench::set_model_parameters(net);
+    bench::set_training_batch(x, target, false);
+    initial_net = net;
   }
   void forward() {
     if constexpr (Net::template forward_stack_bytes<B> <= 256 * 1024) {
@@ -36,6 +42,11 @@ struct Setup {
   void train() {
     float loss = trainer.step(net, x, target).loss;
     benchmark::DoNotOptimize(loss);
+    if (++steps == bench::restart_steps) {
+      net = initial_net;
+      trainer = initial_trainer;
+      steps = 0;
+    }
   }
 };
 

@@ -15,7 +15,8 @@ using namespace bench::eigen;
 
 template <int W, int B>
 struct Setup {
-  Net<B, W, false, Layer<W, W, B, Act::relu, false>, Layer<W, W, B, Act::none, false>> net;
+  Training<Net<B, W, false, Layer<W, W, B, Act::relu, false>, Layer<W, W, B, Act::none, false>>>
+      training;
 };
 
 template <std::size_t W, std::size_t B>
@@ -23,13 +24,13 @@ struct OneCase {
   static constexpr bench::sweep::Case make() {
     return {W, B,
             [] {
-              auto& net = bench::sweep::built_on_first_use<Setup<int(W), int(B)>>().net;
+              auto& net = bench::sweep::built_on_first_use<Setup<int(W), int(B)>>().training.net;
               net.forward();
               benchmark::DoNotOptimize(std::get<1>(net.layers).A.data());
             },
             [] {
               benchmark::DoNotOptimize(
-                  bench::sweep::built_on_first_use<Setup<int(W), int(B)>>().net.train());
+                  bench::sweep::built_on_first_use<Setup<int(W), int(B)>>().training.step());
             }};
   }
 };

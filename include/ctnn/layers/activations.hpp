@@ -96,9 +96,9 @@ struct Sigmoid : ActivationSpec<activation::sigmoid, Initialization::glorot> {
 struct Tanh : ActivationSpec<activation::tanh, Initialization::glorot> {};
 /// tanh(z) by a rational approximation (activation::fast_tanh): at most 4.9 ulp in float (2.9e-7
 /// absolute, the accuracy of Eigen's float tanh) instead of Tanh's 1.5, with no branch: faster
-/// than Tanh where inputs pass |z| = 0.65 (the 8-16-16-1 benchmark model on the Zen 5: 24 ns
-/// against 30; on Zen 4 32 against 32), slower where all are below (the 1-8-8-1 audio model:
-/// 12.5-15 ns per sample against 9).
+/// than Tanh where inputs pass |z| = 1 (Tanh then also evaluates an exponential), slower where all
+/// are below (on Zen 4, the 8-16-16-1 benchmark model, below 1: 32 ns against 26; the 1-8-8-1
+/// audio model: 12.5-15 ns per sample against 9.6).
 struct FastTanh : ActivationSpec<activation::fast_tanh, Initialization::glorot> {};
 /// z (an explicit linear output).
 struct Identity : ActivationSpec<activation::identity, Initialization::glorot> {};

@@ -96,7 +96,9 @@ void check_activations() {
 TEMPLATE_TEST_CASE("Activation kernels agree with a double reference", "[kernels]", float, double) {
   check_activations<TestType, 1>();
   check_activations<TestType, 3>();
+  check_activations<TestType, 7>();  // tails of several pieces: 4 + 2 + 1 lanes
   check_activations<TestType, 17>();
+  check_activations<TestType, 30>();  // 16 + 8 + 4 + 2 (AVX-512)
   check_activations<TestType, 33>();
   check_activations<TestType, 784>();
 }
@@ -165,7 +167,9 @@ void check_elementwise() {
 TEMPLATE_TEST_CASE("Element-wise kernels", "[kernels]", float, double) {
   check_elementwise<TestType, 1>();
   check_elementwise<TestType, 3>();
+  check_elementwise<TestType, 7>();
   check_elementwise<TestType, 17>();
+  check_elementwise<TestType, 30>();
   check_elementwise<TestType, 33>();
   check_elementwise<TestType, 784>();
 }
@@ -181,6 +185,72 @@ TEST_CASE("Kernels never touch memory past the end of their arrays", "[kernels]"
   k::simd::activate<17, activation::relu>(g.x, g.x);
   k::simd::activate<17, activation::sigmoid>(g.x, g.x);
   for (const float v : g.guard) REQUIRE(v == 42.0f);
+  // Tails in pieces (14 = 8 + 4 + 2 lanes): the optimizer updates and column sums as well.
+  struct alignas(64) GuardedUpdate {
+    float p[14], m[14], v[14], g[14];
+    float guard[32];
+  } u{};
+  for (float& w : u.guard) w = 42.0f;
+  for (std::size_t i = 0; i < 14; ++i) u.g[i] = 0.5f;
+  k::simd::adam<14>(0.1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 1.0f, u.g, u.m, u.v, u.p);
+  k::simd::column_sums<1, 14>(u.g, u.p);
+  k::simd::activate<14, activation::tanh>(u.g, u.g);
+  for (const float w : u.guard) REQUIRE(w == 42.0f);
+}
+
+// The optimizers' fused updates against the update rules of MATH.md in double, two steps, at
+// sizes whose tails are whole vectors of several widths (7 = 4 + 2 + 1, 30 = 16 + 8 + 4 + 2 on
+// AVX-512) and one-lane vectors (1, 3).
+template <class T, std::size_t N>
+void check_optimizer_updates() {
+  const auto g0 = data<T, N>(N + 20, 1.0), g1 = data<T, N>(N + 21, 1e-3);
+  const T lr = T(0.01), b1 = T(0.9), b2 = T(0.999), eps = T(1e-8);
+  std::array<T, N> p = data<T, N>(N + 22, 1.0), m{}, v{};
+  std::array<double, N> rp{}, rm{}, rv{};
+  for (std::size_t i = 0; i < N; ++i) rp[i] = double(p[i]);
+  for (int t = 1; t <= 2; ++t) {
+    const auto& g = t == 1 ? g0 : g1;
+    const double c1 = 1 - std::pow(double(b1), t), c2 = 1 - std::pow(double(b2), t);
+    k::simd::adam<N>(T(double(lr) / c1), b1, T(1) - b1, b2, T(1) - b2, eps, T(1 / std::sqrt(c2)),
+                     g.data(), m.data(), v.data(), p.data());
+    for (std::size_t i = 0; i < N; ++i) {
+      rm[i] = double(b1) * rm[i] + (1 - double(b1)) * double(g[i]);
+      rv[i] = double(b2) * rv[i] + (1 - double(b2)) * double(g[i]) * double(g[i]);
+      rp[i] -= double(lr) * (rm[i] / c1) / (std::sqrt(rv[i] / c2) + double(eps));
+    }
+    for (std::size_t i = 0; i < N; ++i) {
+      INFO("N = " << N << ", i = " << i << ", step " << t);
+      REQUIRE(m[i] == Approx(rm[i]).epsilon(1e-5));
+      REQUIRE(v[i] == Approx(rv[i]).epsilon(1e-5));
+      REQUIRE(p[i] == Approx(rp[i]).margin(1e-6));
+    }
+  }
+  std::array<T, N> s{}, q = data<T, N>(N + 23, 1.0);
+  k::simd::rmsprop<N>(lr, b2, T(1) - b2, eps, g0.data(), s.data(), q.data());
+  for (std::size_t i = 0; i < N; ++i) {
+    const double si = (1 - double(b2)) * double(g0[i]) * double(g0[i]);
+    const double qi = double(data<T, N>(N + 23, 1.0)[i]) -
+                      double(lr) * double(g0[i]) / (std::sqrt(si) + double(eps));
+    REQUIRE(s[i] == Approx(si).epsilon(1e-5));
+    REQUIRE(q[i] == Approx(qi).margin(1e-6));
+  }
+  // Column sums of a (3, N) matrix, the bias gradient.
+  const auto g3 = data<T, 3 * N>(N + 24, 1.0);
+  std::array<T, N> sums{};
+  k::simd::column_sums<3, N>(g3.data(), sums.data());
+  for (std::size_t j = 0; j < N; ++j)
+    REQUIRE(
+        sums[j] ==
+        Approx(double(g3[j]) + double(g3[N + j]) + double(g3[2 * N + j])).margin(tolerance<T>()));
+}
+
+TEMPLATE_TEST_CASE("Optimizer updates and column sums agree with a double reference", "[kernels]",
+                   float, double) {
+  check_optimizer_updates<TestType, 1>();
+  check_optimizer_updates<TestType, 3>();
+  check_optimizer_updates<TestType, 7>();
+  check_optimizer_updates<TestType, 16>();
+  check_optimizer_updates<TestType, 30>();
 }
 
 // FastTanh against tanh in double: within 5 ulp of the result in float (4.87 measured); in double

@@ -25,18 +25,6 @@ HWY_BEFORE_NAMESPACE();
 namespace ctnn::kernels::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-/// Calls body(d, i) for every whole vector (the narrowest that hold N), then once per leftover
-/// element with a one-lane tag.
-template <std::size_t N, class T, class Body>
-CTNN_KERNEL void for_each_vector(Body body) {
-  const NarrowTag<T, N> d;
-  constexpr std::size_t lanes = hn::MaxLanes(d);
-  constexpr std::size_t full = N / lanes * lanes;
-  for (std::size_t i = 0; i < full; i += lanes) body(d, i);
-  const hn::CappedTag<T, 1> d1;
-  for (std::size_t i = full; i < N; ++i) body(d1, i);
-}
-
 template <std::size_t N, class T>
 CTNN_KERNEL void sgd(T lr, const T* HWY_RESTRICT g, T* HWY_RESTRICT p) {
   for_each_vector<N, T>([&](auto d, std::size_t i) {

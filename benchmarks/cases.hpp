@@ -59,6 +59,8 @@ inline constexpr std::size_t d_sizes[] = {784, 128, 10};
 /// second at 48 kHz) per run; the time per run divided by 48,000 is the time per sample, and one
 /// second divided by the time per run the real-time factor.
 inline constexpr std::size_t e_sizes[] = {1, 8, 8, 1};
+/// (f) as (e) with widths that are not whole vectors (6 = 4 + 2 lanes, 12 = 8 + 4): their tails.
+inline constexpr std::size_t f_sizes[] = {1, 6, 12, 1};
 inline constexpr std::size_t audio_samples = 48000;
 
 /// The parameters of the batch-1 models, the same in ctnn and in the RTNeural-style code (what a

@@ -74,6 +74,8 @@ using E = Network<Input<1>, Dense<8>, Tanh, Dense<8>, Tanh, Dense<1>>;
 using ERelu = Network<Input<1>, Dense<8>, ReLU, Dense<8>, ReLU, Dense<1>>;
 Setup<E, MeanSquaredError, 1> e1;
 Setup<ERelu, MeanSquaredError, 1> e1_relu;
+using F = Network<Input<1>, Dense<6>, Tanh, Dense<12>, Tanh, Dense<1>>;
+Setup<F, MeanSquaredError, 1> f1;
 
 /// (e): each sample through the model on its own, as an audio callback does.
 template <class Net>
@@ -97,7 +99,8 @@ void per_sample() {
   benchmark::DoNotOptimize(sum);
 }
 
-using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_sizes;
+using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_sizes,
+    bench::f_sizes;
 
 const bench::Case cases[] = {
     {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},
@@ -117,6 +120,9 @@ const bench::Case cases[] = {
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
     {"e_train_b1", [] { e1.train(); }, bench::training_flops(1, e_sizes, 4)},
     {"e_train_b1_relu", [] { e1_relu.train(); }, bench::training_flops(1, e_sizes, 4)},
+    {"f_tanh_per_sample_48k", per_sample<F>,
+     bench::audio_samples* bench::forward_flops(1, f_sizes, 4)},
+    {"f_train_b1", [] { f1.train(); }, bench::training_flops(1, f_sizes, 4)},
 };
 
 }  // namespace

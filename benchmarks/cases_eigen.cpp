@@ -48,6 +48,10 @@ NetE<Act::tanh> e_tanh;
 NetE<Act::relu> e_relu;
 Training<NetE<Act::tanh>> e_tanh_training;
 Training<NetE<Act::relu>> e_relu_training;
+using NetF = Net<1, 1, true, Layer<1, 6, 1, Act::tanh, true>, Layer<6, 12, 1, Act::tanh, true>,
+                 Layer<12, 1, 1, Act::none, true>>;
+NetF f_tanh;
+Training<NetF> f_tanh_training;
 
 /// (e): each sample through the fixed-size model on its own.
 template <class N>
@@ -62,7 +66,8 @@ void per_sample(N& net) {
   benchmark::DoNotOptimize(sum);
 }
 
-using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_sizes;
+using bench::a_sizes, bench::b_sizes, bench::c_sizes, bench::d_sizes, bench::e_sizes,
+    bench::f_sizes;
 
 const bench::Case cases[] = {
     {"a_forward_b1", [] { a.forward(); }, bench::forward_flops(1, a_sizes, 2)},
@@ -105,6 +110,10 @@ const bench::Case cases[] = {
      bench::training_flops(1, e_sizes, 4)},
     {"e_train_b1_relu", [] { benchmark::DoNotOptimize(e_relu_training.step()); },
      bench::training_flops(1, e_sizes, 4)},
+    {"f_tanh_per_sample_48k", [] { per_sample(f_tanh); },
+     bench::audio_samples* bench::forward_flops(1, f_sizes, 4)},
+    {"f_train_b1", [] { benchmark::DoNotOptimize(f_tanh_training.step()); },
+     bench::training_flops(1, f_sizes, 4)},
 };
 
 }  // namespace

@@ -164,6 +164,7 @@ Model<DenseLayer<16, 16>> a;
 Model<DenseLayer<8, 16>, TanhLayer<16>, DenseLayer<16, 16>, TanhLayer<16>, DenseLayer<16, 1>> b;
 Model<DenseLayer<1, 8>, TanhLayer<8>, DenseLayer<8, 8>, TanhLayer<8>, DenseLayer<8, 1>> e_tanh;
 Model<DenseLayer<1, 8>, ReLULayer<8>, DenseLayer<8, 8>, ReLULayer<8>, DenseLayer<8, 1>> e_relu;
+Model<DenseLayer<1, 6>, TanhLayer<6>, DenseLayer<6, 12>, TanhLayer<12>, DenseLayer<12, 1>> f_tanh;
 
 template <class M>
 void one_forward(M& model) {
@@ -180,7 +181,7 @@ void per_sample(M& model) {
   benchmark::DoNotOptimize(sum);
 }
 
-using bench::a_sizes, bench::b_sizes, bench::e_sizes;
+using bench::a_sizes, bench::b_sizes, bench::e_sizes, bench::f_sizes;
 
 // The rows of cases_ctnn.cpp, in its order; training rows have no RTNeural counterpart.
 const bench::Case cases[] = {
@@ -201,6 +202,9 @@ const bench::Case cases[] = {
      bench::audio_samples* bench::forward_flops(1, e_sizes, 4)},
     {"e_train_b1", nullptr, 0},
     {"e_train_b1_relu", nullptr, 0},
+    {"f_tanh_per_sample_48k", [] { per_sample(f_tanh); },
+     bench::audio_samples* bench::forward_flops(1, f_sizes, 4)},
+    {"f_train_b1", nullptr, 0},
 };
 
 }  // namespace

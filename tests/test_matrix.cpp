@@ -115,6 +115,9 @@ TEMPLATE_TEST_CASE("Products agree with a double reference at awkward sizes", "[
   check_products<TestType, 4, 16, 16>();
   check_products<TestType, 32, 784, 10>();
   check_products<TestType, 7, 64, 128>();
+  // Column tails of 4 and 8 (with AVX-512: one narrower vector each, not a masked one).
+  check_products<TestType, 9, 12, 20>();
+  check_products<TestType, 10, 20, 24>();
   // G W^T packed in blocks with a partial last block; one output column (dot products, and A^T G
   // as row-wise multiply-adds with a vector tail); rows of G too long to pack (dot products).
   check_products<TestType, 32, 100, 128>();

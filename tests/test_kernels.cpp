@@ -225,12 +225,12 @@ void check_optimizer_updates() {
       REQUIRE(p[i] == Approx(rp[i]).margin(1e-6));
     }
   }
-  std::array<T, N> s{}, q = data<T, N>(N + 23, 1.0);
+  const auto q0 = data<T, N>(N + 23, 1.0);
+  std::array<T, N> s{}, q = q0;
   k::simd::rmsprop<N>(lr, b2, T(1) - b2, eps, g0.data(), s.data(), q.data());
   for (std::size_t i = 0; i < N; ++i) {
     const double si = (1 - double(b2)) * double(g0[i]) * double(g0[i]);
-    const double qi = double(data<T, N>(N + 23, 1.0)[i]) -
-                      double(lr) * double(g0[i]) / (std::sqrt(si) + double(eps));
+    const double qi = double(q0[i]) - double(lr) * double(g0[i]) / (std::sqrt(si) + double(eps));
     REQUIRE(s[i] == Approx(si).epsilon(1e-5));
     REQUIRE(q[i] == Approx(qi).margin(1e-6));
   }

@@ -13,11 +13,18 @@
 
 #include "ctnn/kernels/dispatch.hpp"
 #include "ctnn/layers/activations.hpp"
+#include "ctnn/matrix.hpp"
 #include "ctnn/simd_target.hpp"
 #include "reference.hpp"
 
 namespace k = ctnn::kernels;
 namespace activation = ctnn::activation;
+
+// The kernels' arguments are whole ctnn matrices: storage padded to 64-byte units, which the
+// element-wise kernels and the optimizers may write (tests/test_padding.cpp: no result depends on
+// it).
+template <class T, std::size_t N>
+using Row = ctnn::Matrix<T, 1, N>;
 
 TEST_CASE("The kernels are compiled for a real SIMD target", "[kernels]") {
   INFO("Highway static target: " << ctnn::simd_target_name());
@@ -31,8 +38,8 @@ TEST_CASE("The kernels are compiled for a real SIMD target", "[kernels]") {
 }
 
 template <class T, std::size_t N>
-std::array<T, N> data(std::size_t salt, double scale) {
-  std::array<T, N> x{};
+Row<T, N> data(std::size_t salt, double scale) {
+  Row<T, N> x{};
   for (std::size_t i = 0; i < N; ++i) x[i] = static_cast<T>(scale * ref::noise(i, salt));
   return x;
 }
@@ -44,8 +51,8 @@ double tolerance() {
 
 // Runs kernel `simd` and kernel `scalar` on the same input, compares both with `expected`.
 template <class T, std::size_t N, class Simd, class Scalar, class Expected>
-void check_unary(const std::array<T, N>& x, Simd simd, Scalar scalar, Expected expected) {
-  std::array<T, N> a{}, b{};
+void check_unary(const Row<T, N>& x, Simd simd, Scalar scalar, Expected expected) {
+  Row<T, N> a{}, b{};
   simd(x.data(), a.data());
   scalar(x.data(), b.data());
   for (std::size_t i = 0; i < N; ++i) {
@@ -77,7 +84,7 @@ void check_activations() {
   // Backward: dz = da * f'(z) from a = f(z).
   const auto a = data<T, N>(N + 1, 1.0);
   const auto da = data<T, N>(N + 2, 3.0);
-  std::array<T, N> out{}, out_scalar{};
+  Row<T, N> out{}, out_scalar{};
   k::simd::activate_backward<N, activation::sigmoid>(a.data(), da.data(), out.data());
   k::scalar::activate_backward<N, activation::sigmoid>(a.data(), da.data(), out_scalar.data());
   for (std::size_t i = 0; i < N; ++i) {
@@ -107,7 +114,7 @@ template <class T, std::size_t M, std::size_t N>
 void check_softmax() {
   for (const double scale : {1.0, 30.0, 1e4}) {
     const auto z = data<T, M * N>(M * 100 + N, scale);
-    std::array<T, M * N> s{}, s_scalar{};
+    Row<T, M * N> s{}, s_scalar{};
     k::simd::softmax_rows<M, N>(z.data(), s.data());
     k::scalar::softmax_rows<M, N>(z.data(), s_scalar.data());
     for (std::size_t i = 0; i < M; ++i) {
@@ -124,7 +131,7 @@ void check_softmax() {
     }
     // Backward: s (.) (g - g.s) per row.
     const auto g = data<T, M * N>(7, 1.0);
-    std::array<T, M * N> dz{};
+    Row<T, M * N> dz{};
     k::simd::softmax_backward_rows<M, N>(s.data(), g.data(), dz.data());
     for (std::size_t i = 0; i < M; ++i) {
       double dot = 0;
@@ -149,7 +156,7 @@ template <class T, std::size_t N>
 void check_elementwise() {
   const auto x = data<T, N>(11, 2.0);
   const auto y = data<T, N>(12, 2.0);
-  std::array<T, N> out{};
+  Row<T, N> out{};
   k::simd::add<N>(x.data(), y.data(), out.data());
   for (std::size_t i = 0; i < N; ++i) REQUIRE(out[i] == x[i] + y[i]);
   k::simd::sub<N>(x.data(), y.data(), out.data());
@@ -174,28 +181,50 @@ TEMPLATE_TEST_CASE("Element-wise kernels", "[kernels]", float, double) {
   check_elementwise<TestType, 784>();
 }
 
-TEST_CASE("Kernels never touch memory past the end of their arrays", "[kernels]") {
-  // 17 floats followed by guard values: a tail handled by a full-width store would clobber them.
-  struct alignas(64) Guarded {
-    float x[17];
+TEST_CASE("Kernels never touch memory past a matrix's storage, nor a row's end", "[kernels]") {
+  // 17 floats (storage padded to 32) followed by guard values: a vector past the padding would
+  // clobber them.
+  struct Guarded {
+    Row<float, 17> x;
     float guard[32];
   } g{};
-  for (float& v : g.x) v = -1.0f;
+  for (std::size_t i = 0; i < 17; ++i) g.x[i] = -1.0f;
   for (float& v : g.guard) v = 42.0f;
-  k::simd::activate<17, activation::relu>(g.x, g.x);
-  k::simd::activate<17, activation::sigmoid>(g.x, g.x);
+  k::simd::activate<17, activation::relu>(g.x.data(), g.x.data());
+  k::simd::activate<17, activation::sigmoid>(g.x.data(), g.x.data());
   for (const float v : g.guard) REQUIRE(v == 42.0f);
-  // Tails in pieces (14 = 8 + 4 + 2 lanes): the optimizer updates and column sums as well.
-  struct alignas(64) GuardedUpdate {
-    float p[14], m[14], v[14], g[14];
+  // 14 (padded to 16): the optimizer updates and column sums as well.
+  struct GuardedUpdate {
+    Row<float, 14> p, m, v, g;
     float guard[32];
   } u{};
   for (float& w : u.guard) w = 42.0f;
   for (std::size_t i = 0; i < 14; ++i) u.g[i] = 0.5f;
-  k::simd::adam<14>(0.1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 1.0f, u.g, u.m, u.v, u.p);
-  k::simd::column_sums<1, 14>(u.g, u.p);
-  k::simd::activate<14, activation::tanh>(u.g, u.g);
+  k::simd::adam<14>(0.1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 1.0f, u.g.data(), u.m.data(),
+                    u.v.data(), u.p.data());
+  k::simd::column_sums<1, 14>(u.g.data(), u.p.data());
+  k::simd::activate<14, activation::tanh>(u.g.data(), u.g.data());
   for (const float w : u.guard) REQUIRE(w == 42.0f);
+  // Softmax works row by row: its last row (24 floats, ending where the storage does) must stop
+  // at its end, not run on for a whole vector.
+  struct GuardedRows {
+    ctnn::Matrix<float, 2, 24> z, s;
+    float guard[32];
+  } r{};
+  for (float& w : r.guard) w = 42.0f;
+  k::simd::softmax_rows<2, 24>(r.z.data(), r.s.data());
+  k::simd::softmax_backward_rows<2, 24>(r.s.data(), r.z.data(), r.s.data());
+  for (const float w : r.guard) REQUIRE(w == 42.0f);
+  // A pass over one row of a matrix stops at the row's end: the next row is not written (in
+  // place, a vector run on into it would change it before its own pass).
+  ctnn::Matrix<float, 3, 7> rows;
+  Row<float, 7> bias;
+  for (std::size_t i = 0; i < rows.size; ++i) rows[i] = static_cast<float>(i);
+  for (std::size_t j = 0; j < 7; ++j) bias[j] = 100.0f * static_cast<float>(j + 1);
+  k::simd::add_row<3, 7>(bias.data(), rows.data());
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 7; ++j)
+      REQUIRE(rows(i, j) == static_cast<float>(i * 7 + j) + 100.0f * static_cast<float>(j + 1));
 }
 
 // The optimizers' fused updates against the update rules of MATH.md in double, two steps, at
@@ -205,7 +234,7 @@ template <class T, std::size_t N>
 void check_optimizer_updates() {
   const auto g0 = data<T, N>(N + 20, 1.0), g1 = data<T, N>(N + 21, 1e-3);
   const T lr = T(0.01), b1 = T(0.9), b2 = T(0.999), eps = T(1e-8);
-  std::array<T, N> p = data<T, N>(N + 22, 1.0), m{}, v{};
+  Row<T, N> p = data<T, N>(N + 22, 1.0), m{}, v{};
   std::array<double, N> rp{}, rm{}, rv{};
   for (std::size_t i = 0; i < N; ++i) rp[i] = double(p[i]);
   for (int t = 1; t <= 2; ++t) {
@@ -226,7 +255,7 @@ void check_optimizer_updates() {
     }
   }
   const auto q0 = data<T, N>(N + 23, 1.0);
-  std::array<T, N> s{}, q = q0;
+  Row<T, N> s{}, q = q0;
   k::simd::rmsprop<N>(lr, b2, T(1) - b2, eps, g0.data(), s.data(), q.data());
   for (std::size_t i = 0; i < N; ++i) {
     const double si = (1 - double(b2)) * double(g0[i]) * double(g0[i]);
@@ -236,7 +265,7 @@ void check_optimizer_updates() {
   }
   // Column sums of a (3, N) matrix, the bias gradient.
   const auto g3 = data<T, 3 * N>(N + 24, 1.0);
-  std::array<T, N> sums{};
+  Row<T, N> sums{};
   k::simd::column_sums<3, N>(g3.data(), sums.data());
   for (std::size_t j = 0; j < N; ++j)
     REQUIRE(
@@ -273,8 +302,9 @@ void check_fast_tanh() {
     REQUIRE(std::fabs(scalar_y[i] - r) <= bound);
     REQUIRE(std::fabs(simd_y[i]) <= T(1));
   }
-  T zero[1] = {T(0)}, out[1] = {T(1)};
-  k::simd::activate<1, activation::fast_tanh>(zero, out);
+  Row<T, 1> zero{}, out{};
+  out[0] = T(1);
+  k::simd::activate<1, activation::fast_tanh>(zero.data(), out.data());
   REQUIRE(out[0] == T(0));
 }
 

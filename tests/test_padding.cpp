@@ -99,10 +99,10 @@ TEST_CASE("Padding is scratch: softmax classifier, batches 1 and 3, RMSProp", "[
 
 TEST_CASE("Padding is scratch: widths 20, batches 1 and 5, momentum", "[padding]") {
   using Net = Network<Input<8>, Dense<20>, ReLU, Dense<20>, FastTanh, Dense<2>>;
-  check_padding_is_scratch<Net, MeanSquaredError, Momentum<Net>>(
-      ramp<Matrix<float, 1, 8>>(0.1f), ramp<Matrix<float, 1, 2>>(0.03f));
-  check_padding_is_scratch<Net, MeanSquaredError, Momentum<Net>>(
-      ramp<Matrix<float, 5, 8>>(0.1f), ramp<Matrix<float, 5, 2>>(0.03f));
+  check_padding_is_scratch<Net, MeanSquaredError, Momentum<Net>>(ramp<Matrix<float, 1, 8>>(0.1f),
+                                                                 ramp<Matrix<float, 1, 2>>(0.03f));
+  check_padding_is_scratch<Net, MeanSquaredError, Momentum<Net>>(ramp<Matrix<float, 5, 8>>(0.1f),
+                                                                 ramp<Matrix<float, 5, 2>>(0.03f));
 }
 
 TEST_CASE("Padding is scratch: convolutions, batch 2, gradient descent", "[padding]") {

@@ -8,12 +8,14 @@
 ///
 /// Same signatures and layouts as kernels/scalar.hpp: every matrix is row-major, element [i, j]
 /// of an (R, C)-shaped array at index i * C + j. Sizes are template parameters, so every loop
-/// bound is a constant; an element-wise tail shorter than a vector goes through a zero-padded
-/// stack buffer, a product's column tail through scalar code: never a read past the end of a
-/// matrix, on any target. Accuracy: sums are accumulated in T in another order than the scalar
-/// path (tested against a double reference); exp is Highway's (<= 1 ulp); the activations' own
-/// accuracy is stated with each (layers/activation_functions.hpp).
-/// Fixed-width targets only (x86, NEON): vectors are kept in arrays.
+/// bound is a constant. A matrix's storage is padded to whole 64-byte units (padded_size), and the
+/// padding is scratch: kernels may write anything there (a whole matrix's element-wise pass ends
+/// with a whole vector, batch-1 products store whole vectors of outputs), and no result depends on
+/// it (tests/test_padding.cpp); nothing is read or written past a matrix's storage, on any target.
+/// Accuracy: sums are accumulated in T in another order than the scalar path (tested against a
+/// double reference); exp is Highway's (<= 1 ulp); the activations' own accuracy is stated with
+/// each (layers/activation_functions.hpp). Fixed-width targets only (x86, NEON): vectors are kept
+/// in arrays.
 
 #include "ctnn/detail/highway.hpp"  // first: it chooses the targets
 
@@ -91,28 +93,51 @@ HWY_INLINE void for_each_piece(Body& body) {
   }
 }
 
-/// Calls body(d, i) for every whole vector (the narrowest that hold N), then for the rest in
-/// pieces (for_each_piece).
-template <std::size_t N, class T, class Body>
+/// How an element-wise pass over N elements ends when N is not whole vectors:
+/// - pieces: vectors of decreasing powers of two lanes, none past element N (a row inside a
+///   matrix: the next row follows);
+/// - whole: one more vector as wide as the others, into the matrix's padding. The next kernel
+///   loads the same vectors, and the store buffer serves a load only from one store that holds it:
+///   a wider load over pieces waits for them (about 20 cycles on Zen 4). 1-6-12-1 tanh trained one
+///   sample per step: 133 -> 120 ns;
+/// - narrow: one vector, the narrowest that holds the rest, into the padding: for the optimizers,
+///   whose square root and division cost the same for 128 and 256 bits on Zen 4 and twice that for
+///   512, and whose inputs were stored long before (6 elements: one 256-bit vector, not 4 + 2; 20:
+///   512 + 128 bits, not two 512-bit vectors).
+/// Padding that cannot hold the vector (CTNN_MATRIX_ALIGNMENT below a vector's size) means pieces.
+enum class Tail { pieces, whole, narrow };
+
+/// Calls body(d, i) for every whole vector (the narrowest that hold N), then for the rest as Tail
+/// says.
+template <std::size_t N, class T, Tail tail, class Body>
 HWY_INLINE void for_each_vector(Body body) {
   const NarrowTag<T, N> d;
   constexpr std::size_t lanes = hn::MaxLanes(d);
-  constexpr std::size_t full = N / lanes * lanes;
+  constexpr std::size_t full = N / lanes * lanes, rest = N - full;
   for (std::size_t i = 0; i < full; i += lanes) body(d, i);
-  for_each_piece<full, N - full, T>(body);
+  // One element stays one lane: a one-unit layer's output is a scalar store, which a vector load
+  // could not take from the store buffer either (1-8-8-1 tanh, training step 92 -> 94 ns).
+  if constexpr (tail == Tail::whole && rest > 0 && N > 1 && full + lanes <= padded_size<T>(N)) {
+    body(d, full);
+  } else if constexpr (tail == Tail::narrow && rest > 0 &&
+                       full + std::bit_ceil(rest) <= padded_size<T>(N)) {
+    body(hn::CappedTag<T, std::bit_ceil(rest)>(), full);
+  } else {
+    for_each_piece<full, rest, T>(body);
+  }
 }
 
 /// out[i] = f(d, x[i]) over N elements.
-template <std::size_t N, class T, class F>
+template <std::size_t N, Tail tail, class T, class F>
 HWY_INLINE void map(F f, const T* x, T* out) {
-  for_each_vector<N, T>(
+  for_each_vector<N, T, tail>(
       [&](auto d, std::size_t i) { hn::StoreU(f(d, hn::LoadU(d, x + i)), d, out + i); });
 }
 
 /// out[i] = f(d, x[i], y[i]) over N elements.
-template <std::size_t N, class T, class F>
+template <std::size_t N, Tail tail, class T, class F>
 HWY_INLINE void map(F f, const T* x, const T* y, T* out) {
-  for_each_vector<N, T>([&](auto d, std::size_t i) {
+  for_each_vector<N, T, tail>([&](auto d, std::size_t i) {
     hn::StoreU(f(d, hn::LoadU(d, x + i), hn::LoadU(d, y + i)), d, out + i);
   });
 }
@@ -757,7 +782,8 @@ CTNN_KERNEL void gemm_nt(const T* g, const T* w, T* c) {
     // the store buffer (1-8-8-1 tanh, a training step 158 ns instead of 100, in some builds).
     for (std::size_t i = 0; i < M; ++i) {
       const T gi = g[i];
-      map<K>([gi](auto d, auto wk) { return hn::Mul(hn::Set(d, gi), wk); }, w, c + i * K);
+      map<K, M == 1 ? Tail::whole : Tail::pieces>(
+          [gi](auto d, auto wk) { return hn::Mul(hn::Set(d, gi), wk); }, w, c + i * K);
     }
   } else if constexpr (M < 4 && transposed_lanes<T, N>() != 0) {
     for (std::size_t i = 0; i < M; ++i)
@@ -772,10 +798,13 @@ CTNN_KERNEL void gemm_nt(const T* g, const T* w, T* c) {
   }
 }
 
-/// out (1, N) = column sums of g (M, N): one register per vector of columns, over all rows.
+/// out (1, N) = column sums of g (M, N): one register per vector of columns, over all rows (whole
+/// vectors where the last row's reach into g's padding).
 template <std::size_t M, std::size_t N, class T>
 CTNN_KERNEL void column_sums(const T* g, T* out) {
-  for_each_vector<N, T>([&](auto d, std::size_t j) {
+  constexpr std::size_t lanes = hn::MaxLanes(NarrowTag<T, N>());
+  constexpr bool whole = (M - 1) * N + (N + lanes - 1) / lanes * lanes <= padded_size<T>(M * N);
+  for_each_vector<N, T, whole ? Tail::whole : Tail::pieces>([&](auto d, std::size_t j) {
     auto s = hn::Zero(d);
     for (std::size_t i = 0; i < M; ++i) s = hn::Add(s, hn::LoadU(d, g + i * N + j));
     hn::StoreU(s, d, out + j);
@@ -786,29 +815,32 @@ CTNN_KERNEL void column_sums(const T* g, T* out) {
 
 template <std::size_t N, class T>
 CTNN_KERNEL void add(const T* x, const T* y, T* out) {
-  map<N>([](auto, auto a, auto b) { return hn::Add(a, b); }, x, y, out);
+  map<N, Tail::whole>([](auto, auto a, auto b) { return hn::Add(a, b); }, x, y, out);
 }
 template <std::size_t N, class T>
 CTNN_KERNEL void sub(const T* x, const T* y, T* out) {
-  map<N>([](auto, auto a, auto b) { return hn::Sub(a, b); }, x, y, out);
+  map<N, Tail::whole>([](auto, auto a, auto b) { return hn::Sub(a, b); }, x, y, out);
 }
 template <std::size_t N, class T>
 CTNN_KERNEL void mul(const T* x, const T* y, T* out) {
-  map<N>([](auto, auto a, auto b) { return hn::Mul(a, b); }, x, y, out);
+  map<N, Tail::whole>([](auto, auto a, auto b) { return hn::Mul(a, b); }, x, y, out);
 }
 template <std::size_t N, class T>
 CTNN_KERNEL void scale(T s, const T* x, T* out) {
-  map<N>([s](auto d, auto a) { return hn::Mul(hn::Set(d, s), a); }, x, out);
+  map<N, Tail::whole>([s](auto d, auto a) { return hn::Mul(hn::Set(d, s), a); }, x, out);
 }
 /// y += s x
 template <std::size_t N, class T>
 CTNN_KERNEL void axpy(T s, const T* x, T* y) {
-  map<N>([s](auto d, auto a, auto b) { return hn::MulAdd(hn::Set(d, s), a, b); }, x, y, y);
+  map<N, Tail::whole>([s](auto d, auto a, auto b) { return hn::MulAdd(hn::Set(d, s), a, b); }, x, y,
+                      y);
 }
 /// m (M, N) += 1 row (1, N)
 template <std::size_t M, std::size_t N, class T>
 CTNN_KERNEL void add_row(const T* row, T* m) {
-  for (std::size_t i = 0; i < M; ++i) add<N>(m + i * N, row, m + i * N);
+  for (std::size_t i = 0; i < M; ++i)
+    map<N, Tail::pieces>([](auto, auto a, auto b) { return hn::Add(a, b); }, m + i * N, row,
+                         m + i * N);
 }
 
 // ---------------------------------------------------------------- activations
@@ -816,12 +848,13 @@ CTNN_KERNEL void add_row(const T* row, T* m) {
 /// a = F(z) over N elements, F an element-wise activation (its vector form).
 template <std::size_t N, class F, class T>
 CTNN_KERNEL void activate(const T* z, T* a) {
-  map<N>([](auto d, auto v) { return vector_form<F>::value(d, v); }, z, a);
+  map<N, Tail::whole>([](auto d, auto v) { return vector_form<F>::value(d, v); }, z, a);
 }
 /// dz = F's gradient from a = F(z) and da = dC/da, over N elements.
 template <std::size_t N, class F, class T>
 CTNN_KERNEL void activate_backward(const T* a, const T* da, T* dz) {
-  map<N>([](auto d, auto av, auto g) { return vector_form<F>::gradient(d, av, g); }, a, da, dz);
+  map<N, Tail::whole>([](auto d, auto av, auto g) { return vector_form<F>::gradient(d, av, g); }, a,
+                      da, dz);
 }
 
 template <std::size_t N, class T>
@@ -843,10 +876,11 @@ template <std::size_t M, std::size_t N, class T>
 CTNN_KERNEL void softmax_rows(const T* z, T* s) {
   for (std::size_t i = 0; i < M; ++i) {
     const T m = row_max<N>(z + i * N);
-    map<N>([m](auto d, auto v) { return hn::Exp(d, hn::Sub(v, hn::Set(d, m))); }, z + i * N,
-           s + i * N);
+    map<N, Tail::pieces>([m](auto d, auto v) { return hn::Exp(d, hn::Sub(v, hn::Set(d, m))); },
+                         z + i * N, s + i * N);
     const T inv = T(1) / row_sum<N>(s + i * N);
-    scale<N>(inv, s + i * N, s + i * N);
+    map<N, Tail::pieces>([inv](auto d, auto v) { return hn::Mul(hn::Set(d, inv), v); }, s + i * N,
+                         s + i * N);
   }
 }
 
@@ -855,7 +889,7 @@ template <std::size_t M, std::size_t N, class T>
 CTNN_KERNEL void softmax_backward_rows(const T* s, const T* da, T* dz) {
   for (std::size_t i = 0; i < M; ++i) {
     const T g_dot_s = dot<N>(da + i * N, s + i * N);
-    map<N>(
+    map<N, Tail::pieces>(
         [g_dot_s](auto d, auto sv, auto g) { return hn::Mul(sv, hn::Sub(g, hn::Set(d, g_dot_s))); },
         s + i * N, da + i * N, dz + i * N);
   }

@@ -1,5 +1,6 @@
 /// @file kernels/simd_optimizer.hpp
-/// Fused optimizer updates, SIMD (the scalar loops and their contract: kernels/scalar.hpp).
+/// Fused optimizer updates, SIMD (the scalar loops and their contract: kernels/scalar.hpp). Each
+/// tensor is a whole matrix: its tail is one narrow vector, into the padding (Tail::narrow).
 /// Compiled once per SIMD target from kernels/simd.hpp; include that, not this file.
 
 #if !defined(CTNN_KERNELS_SIMD_PASS)
@@ -27,14 +28,14 @@ namespace hn = hwy::HWY_NAMESPACE;
 
 template <std::size_t N, class T>
 CTNN_KERNEL void sgd(T lr, const T* HWY_RESTRICT g, T* HWY_RESTRICT p) {
-  for_each_vector<N, T>([&](auto d, std::size_t i) {
+  for_each_vector<N, T, Tail::narrow>([&](auto d, std::size_t i) {
     hn::StoreU(hn::NegMulAdd(hn::Set(d, lr), hn::LoadU(d, g + i), hn::LoadU(d, p + i)), d, p + i);
   });
 }
 template <std::size_t N, class T>
 CTNN_KERNEL void momentum(T lr, T beta, T one_minus_beta, const T* HWY_RESTRICT g,
                           T* HWY_RESTRICT v, T* HWY_RESTRICT p) {
-  for_each_vector<N, T>([&](auto d, std::size_t i) {
+  for_each_vector<N, T, Tail::narrow>([&](auto d, std::size_t i) {
     const auto vi = hn::MulAdd(hn::Set(d, beta), hn::LoadU(d, v + i),
                                hn::Mul(hn::Set(d, one_minus_beta), hn::LoadU(d, g + i)));
     hn::StoreU(vi, d, v + i);
@@ -44,7 +45,7 @@ CTNN_KERNEL void momentum(T lr, T beta, T one_minus_beta, const T* HWY_RESTRICT 
 template <std::size_t N, class T>
 CTNN_KERNEL void rmsprop(T lr, T beta, T one_minus_beta, T eps, const T* HWY_RESTRICT g,
                          T* HWY_RESTRICT s, T* HWY_RESTRICT p) {
-  for_each_vector<N, T>([&](auto d, std::size_t i) {
+  for_each_vector<N, T, Tail::narrow>([&](auto d, std::size_t i) {
     const auto gi = hn::LoadU(d, g + i);
     const auto si = hn::MulAdd(hn::Set(d, beta), hn::LoadU(d, s + i),
                                hn::Mul(hn::Set(d, one_minus_beta), hn::Mul(gi, gi)));
@@ -57,7 +58,7 @@ template <std::size_t N, class T>
 CTNN_KERNEL void adam(T step_size, T beta1, T one_minus_beta1, T beta2, T one_minus_beta2, T eps,
                       T inv_sqrt_c2, const T* HWY_RESTRICT g, T* HWY_RESTRICT m, T* HWY_RESTRICT v,
                       T* HWY_RESTRICT p) {
-  for_each_vector<N, T>([&](auto d, std::size_t i) {
+  for_each_vector<N, T, Tail::narrow>([&](auto d, std::size_t i) {
     const auto gi = hn::LoadU(d, g + i);
     const auto mi = hn::MulAdd(hn::Set(d, beta1), hn::LoadU(d, m + i),
                                hn::Mul(hn::Set(d, one_minus_beta1), gi));

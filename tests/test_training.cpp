@@ -353,4 +353,15 @@ TEST_CASE("The flush-to-zero guard turns denormals off and restores the mode", "
   }
   CHECK_FALSE(FlushDenormals::active());
   CHECK(tiny / 4 > 0);
+  // A guard inside one (Trainer::step in a loop the caller guards) leaves the mode on.
+  {
+    FlushDenormals outer;
+    {
+      FlushDenormals inner;
+      CHECK(FlushDenormals::active());
+    }
+    CHECK(FlushDenormals::active());
+    CHECK(tiny / 4 == 0);
+  }
+  CHECK_FALSE(FlushDenormals::active());
 }

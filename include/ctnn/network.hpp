@@ -415,15 +415,25 @@ class BasicNetwork {
     } else if constexpr (is_inference_workspace_v<WorkspaceT>) {
       return forward_alternating<1, 0>(ws, x);
     } else {
+      // The copy of x is for the backward pass. The first layer reads x itself: the copy's load
+      // of the whole matrix cannot be served by the store buffer when the caller has just written
+      // x element by element (one sample at a time), and would hold up the whole pass.
       ws.template activation<0>() = x;
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (
             [&] {
+              const auto& in = [&]() -> const auto& {
+                if constexpr (I == 0)
+                  return x;
+                else
+                  return ws.template activation<I>();
+              }
+              ();
               auto& y = ws.template activation<I + 1>();
               if constexpr (has_cache_v<layer_type<I + 1>>)
-                layer<I + 1>().forward(ws.template activation<I>(), y, ws.template cache<I + 1>());
+                layer<I + 1>().forward(in, y, ws.template cache<I + 1>());
               else
-                layer<I + 1>().forward(ws.template activation<I>(), y);
+                layer<I + 1>().forward(in, y);
             }(),
             ...);
       }

@@ -193,18 +193,21 @@ TEST_CASE("Kernels never touch memory past a matrix's storage, nor a row's end",
   k::simd::activate<17, activation::relu>(g.x.data(), g.x.data());
   k::simd::activate<17, activation::sigmoid>(g.x.data(), g.x.data());
   for (const float v : g.guard) REQUIRE(v == 42.0f);
-  // 14 (padded to 16): the optimizer updates and column sums as well.
-  struct GuardedUpdate {
-    Row<float, 14> p, m, v, g;
-    float guard[32];
-  } u{};
-  for (float& w : u.guard) w = 42.0f;
-  for (std::size_t i = 0; i < 14; ++i) u.g[i] = 0.5f;
-  k::simd::adam<14>(0.1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 1.0f, u.g.data(), u.m.data(),
-                    u.v.data(), u.p.data());
-  k::simd::column_sums<1, 14>(u.g.data(), u.p.data());
-  k::simd::activate<14, activation::tanh>(u.g.data(), u.g.data());
-  for (const float w : u.guard) REQUIRE(w == 42.0f);
+  // 14 (padded to 16): the optimizer updates and column sums as well, a guard after each matrix.
+  struct Fenced {
+    Row<float, 14> m;
+    float guard[16];
+  };
+  Fenced p{}, m{}, v{}, gr{};
+  for (Fenced* f : {&p, &m, &v, &gr})
+    for (float& w : f->guard) w = 42.0f;
+  for (std::size_t i = 0; i < 14; ++i) gr.m[i] = 0.5f;
+  k::simd::adam<14>(0.1f, 0.9f, 0.1f, 0.999f, 0.001f, 1e-8f, 1.0f, gr.m.data(), m.m.data(),
+                    v.m.data(), p.m.data());
+  k::simd::column_sums<1, 14>(gr.m.data(), p.m.data());
+  k::simd::activate<14, activation::tanh>(gr.m.data(), gr.m.data());
+  for (const Fenced* f : {&p, &m, &v, &gr})
+    for (const float w : f->guard) REQUIRE(w == 42.0f);
   // Softmax works row by row: its last row (24 floats, ending where the storage does) must stop
   // at its end, not run on for a whole vector.
   struct GuardedRows {

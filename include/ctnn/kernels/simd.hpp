@@ -187,13 +187,13 @@ struct apply {
   }
 };
 
-/// True when gemm_rows computes its column tail of Tail elements as one narrower whole vector
-/// rather than a masked one: when Tail is a power of two. Zen 4 executes a 512-bit operation as
+/// True when gemm_rows computes its column tail of Columns elements as one narrower whole vector
+/// rather than a masked one: when Columns is a power of two. Zen 4 executes a 512-bit operation as
 /// two 256-bit halves, masked or not, and a 128-bit one as one: 32 rows, ns per product, N = 20
 /// (a tail of 4): 357 -> 266, N = 40: 1065 -> 892. Tails that take two narrower vectors or more
 /// (N = 6, 10, 12) were 1.1-1.9x slower that way; with AVX2 both forms measured the same.
-template <std::size_t Tail>
-inline constexpr bool narrow_tail = (masked_tails && std::has_single_bit(Tail));
+template <std::size_t Columns>
+inline constexpr bool narrow_tail = (masked_tails && std::has_single_bit(Columns));
 
 /// gemm_rows' register block for one vector of columns at j, of tag D (whole or narrower).
 template <std::size_t MR, std::size_t K, std::size_t kAm, std::size_t kAk, std::size_t ldb,

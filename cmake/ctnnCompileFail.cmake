@@ -6,7 +6,7 @@
 #              must stay within `// max-lines-gcc:` / `// max-lines-clang:` lines when given.
 #   - control: the file compiled with -DCTNN_CONTROL (the corrected code) must compile.
 #   A `// flags:` line adds compiler flags to both (e.g. -Werror=unused-result).
-# Prints `lines=<n> first_error=<line>` so that the README's table can be checked against CTest.
+# Prints `lines=<n> first_error=<line>` so that docs/shape-errors.md's table can be checked against CTest.
 cmake_minimum_required(VERSION 3.21)
 
 set(command ${COMPILER} ${BUILD_FLAGS} -fsyntax-only -fno-diagnostics-color)

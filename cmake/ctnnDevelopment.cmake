@@ -23,8 +23,8 @@ function(ctnn_developer_target target)
 endfunction()
 
 # ctnn_build_flags(<var>): the flags this build compiles ctnn's code with, for the tests that run
-# the compiler by hand (compile-fail tests, README blocks), so that they test this build: the C++
-# standard (CMAKE_CXX_STANDARD, default 20), CMAKE_CXX_FLAGS (e.g. -stdlib=libc++), the preset's
+# the compiler by hand (compile-fail tests, the documentation's C++ blocks), so that they test this
+# build: the C++ standard (CMAKE_CXX_STANDARD, default 20), CMAKE_CXX_FLAGS (e.g. -stdlib=libc++), the preset's
 # SIMD flags, ctnn's compile definitions, and a cross build's target and sysroot.
 function(ctnn_build_flags var)
   set(standard 20)
@@ -52,7 +52,7 @@ function(ctnn_build_flags var)
 endfunction()
 
 # ctnn_dependency_include_dirs(<var>): the include directories of Hana and Highway, for tests that
-# run the compiler by hand (compile-fail tests, README blocks). The compiler's own directories are
+# run the compiler by hand (compile-fail tests, the documentation's C++ blocks). The compiler's own directories are
 # left out: naming them with -isystem breaks #include_next.
 function(ctnn_dependency_include_dirs var)
   set(include_dirs)

@@ -29,6 +29,7 @@ inline constexpr std::size_t packing_buffer_bytes = 32 * 1024;
 #ifndef CTNN_MATRIX_ALIGNMENT
 #define CTNN_MATRIX_ALIGNMENT 64
 #endif
+/// The alignment of every Matrix, in bytes (CTNN_MATRIX_ALIGNMENT; 64 unless defined).
 inline constexpr std::size_t matrix_alignment = CTNN_MATRIX_ALIGNMENT;
 static_assert(matrix_alignment > 0 && (matrix_alignment & (matrix_alignment - 1)) == 0,
               "CTNN_MATRIX_ALIGNMENT must be a power of two");

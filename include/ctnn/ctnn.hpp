@@ -1,5 +1,11 @@
 /// @file ctnn.hpp
 /// Everything ctnn offers, in one include.
+///
+/// @mainpage ctnn: compile-time neural networks for C++20
+/// The reference of every public name of `namespace ctnn`, generated from the headers. The guide
+/// is the repository's README.md and its pages in docs/ (training, memory, sequences and layers,
+/// weight files, the shape-error catalogue, performance, targets, building); docs/reference.md
+/// lists the headers and what each holds.
 #pragma once
 
 #include "ctnn/config.hpp"

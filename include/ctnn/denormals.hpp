@@ -23,6 +23,7 @@
 
 namespace ctnn {
 
+/// Scoped guard: flush-to-zero and denormals-are-zero while it lives, then the previous mode.
 class FlushDenormals {
  public:
   FlushDenormals() : saved_(read()) {

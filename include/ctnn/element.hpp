@@ -13,6 +13,7 @@ struct element_traits {
   static constexpr bool is_element = false;
 };
 
+/// float: an element type that can be trained; accumulates in float.
 template <>
 struct element_traits<float> {
   static constexpr bool is_element = true;
@@ -20,6 +21,7 @@ struct element_traits<float> {
   static constexpr bool trainable = true;
 };
 
+/// double: an element type that can be trained; accumulates in double.
 template <>
 struct element_traits<double> {
   static constexpr bool is_element = true;

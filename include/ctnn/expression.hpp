@@ -56,6 +56,7 @@ struct Var : Node {
   }
 };
 
+/// A constant of the expression (a literal operand); its gradient is not taken.
 template <class T>
 struct Const : Node {
   T c;
@@ -100,6 +101,7 @@ struct Op : Node {
 };
 
 namespace rule {
+/// Rule of a sum: every input receives the output gradient unchanged.
 struct sum {  // "distribute flow unchanged"
   template <class... V>
   static constexpr auto value(V... v) {
@@ -110,6 +112,7 @@ struct sum {  // "distribute flow unchanged"
     return T(1);
   }
 };
+/// Rule of a difference: the first input receives the gradient, the second its negation.
 struct difference {
   template <class T>
   static constexpr T value(T a, T b) {
@@ -120,6 +123,7 @@ struct difference {
     return I == 0 ? T(1) : T(-1);
   }
 };
+/// Rule of a product: each input receives the gradient times the product of the others.
 struct product {  // "split flow and scale": the product of the other inputs (no division)
   template <class... V>
   static constexpr auto value(V... v) {
@@ -133,6 +137,7 @@ struct product {  // "split flow and scale": the product of the other inputs (no
     return p;
   }
 };
+/// Rule of a quotient a / b: da = g / b, db = -g a / b^2.
 struct quotient {
   template <class T>
   static constexpr T value(T a, T b) {
@@ -143,6 +148,7 @@ struct quotient {
     return I == 0 ? T(1) / v[1] : -v[0] / (v[1] * v[1]);
   }
 };
+/// Rule of max and min: the whole gradient goes to the chosen input (the first one on ties).
 template <bool Max>
 struct extremum {  // "direct flow to the max input": the first one, on ties
   template <class T, class... V>
@@ -158,6 +164,7 @@ struct extremum {  // "direct flow to the max input": the first one, on ties
     return T(0);
   }
 };
+/// Rule of the logistic sigmoid: dz = g s (1 - s).
 struct sigmoid {  // "attenuate flow as the output saturates": z (1 - z)
   template <class T>
   static constexpr T value(T x) {
@@ -168,6 +175,7 @@ struct sigmoid {  // "attenuate flow as the output saturates": z (1 - z)
     return z * (T(1) - z);
   }
 };
+/// Rule of tanh: dz = g (1 - t^2).
 struct tanh {
   template <class T>
   static constexpr T value(T x) {
@@ -178,6 +186,7 @@ struct tanh {
     return T(1) - z * z;
   }
 };
+/// Rule of exp: dz = g e^z.
 struct exp {
   template <class T>
   static constexpr T value(T x) {
@@ -188,6 +197,7 @@ struct exp {
     return z;
   }
 };
+/// Rule of the natural logarithm: dz = g / z.
 struct log {
   template <class T>
   static constexpr T value(T x) {
@@ -200,6 +210,7 @@ struct log {
 };
 }  // namespace rule
 
+/// An expression as a node: itself when it is one, otherwise a Const.
 template <class E>
 constexpr auto as_node(const E& e) {
   if constexpr (Expression<E>)
@@ -207,23 +218,28 @@ constexpr auto as_node(const E& e) {
   else
     return Const<E>{{}, e};
 }
+/// The node that applies Rule to the expressions es.
 template <class Rule, class... Es>
 constexpr auto make(const Es&... es) {
   return Op<Rule, decltype(as_node(es))...>{{}, {as_node(es)...}};
 }
 
+/// a + b as a graph node.
 template <class A, class B>
 requires(Expression<A> || Expression<B>) constexpr auto operator+(const A& a, const B& b) {
   return make<rule::sum>(a, b);
 }
+/// a - b as a graph node.
 template <class A, class B>
 requires(Expression<A> || Expression<B>) constexpr auto operator-(const A& a, const B& b) {
   return make<rule::difference>(a, b);
 }
+/// a * b as a graph node.
 template <class A, class B>
 requires(Expression<A> || Expression<B>) constexpr auto operator*(const A& a, const B& b) {
   return make<rule::product>(a, b);
 }
+/// a / b as a graph node.
 template <class A, class B>
 requires(Expression<A> || Expression<B>) constexpr auto operator/(const A& a, const B& b) {
   return make<rule::quotient>(a, b);
@@ -234,38 +250,46 @@ requires(Expression<A> || Expression<B>) constexpr auto operator/(const A& a, co
 template <class... E>
 concept AnyExpression = (... || Expression<E>);
 
+/// The sum of any number of expressions, one node.
 template <class... E>
 requires AnyExpression<E...>
 constexpr auto sum(const E&... e) {
   return make<rule::sum>(e...);
 }
+/// The product of any number of expressions, one node.
 template <class... E>
 requires AnyExpression<E...>
 constexpr auto product(const E&... e) {
   return make<rule::product>(e...);
 }
+/// The largest of the expressions (its gradient goes to that one).
 template <class... E>
 requires AnyExpression<E...>
 constexpr auto max(const E&... e) {
   return make<rule::extremum<true>>(e...);
 }
+/// The smallest of the expressions (its gradient goes to that one).
 template <class... E>
 requires AnyExpression<E...>
 constexpr auto min(const E&... e) {
   return make<rule::extremum<false>>(e...);
 }
+/// The logistic sigmoid of an expression.
 template <Expression E>
 constexpr auto sigmoid(const E& e) {
   return make<rule::sigmoid>(e);
 }
+/// tanh of an expression.
 template <Expression E>
 constexpr auto tanh(const E& e) {
   return make<rule::tanh>(e);
 }
+/// e to the power of an expression.
 template <Expression E>
 constexpr auto exp(const E& e) {
   return make<rule::exp>(e);
 }
+/// The natural logarithm of an expression.
 template <Expression E>
 constexpr auto log(const E& e) {
   return make<rule::log>(e);

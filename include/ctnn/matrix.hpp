@@ -78,8 +78,10 @@ class Matrix {
 template <class T, std::size_t N>
 using Vector = Matrix<T, 1, N>;
 
+/// True for Matrix types.
 template <class M>
 inline constexpr bool is_matrix_v = false;
+/// The specialization that makes it true.
 template <class T, std::size_t R, std::size_t C>
 inline constexpr bool is_matrix_v<Matrix<T, R, C>> = true;
 

@@ -212,12 +212,16 @@ class InferenceWorkspace;
 template <class Net>
 class Gradients;
 
+/// True for Workspace types.
 template <class W>
 inline constexpr bool is_workspace_v = false;
+/// The specialization that makes it true.
 template <class Net, std::size_t B>
 inline constexpr bool is_workspace_v<Workspace<Net, B>> = true;
+/// True for InferenceWorkspace types.
 template <class W>
 inline constexpr bool is_inference_workspace_v = false;
+/// The specialization that makes it true.
 template <class Net, std::size_t B>
 inline constexpr bool is_inference_workspace_v<InferenceWorkspace<Net, B>> = true;
 
@@ -277,11 +281,11 @@ class BasicNetwork {
 
   /// Number of layers after the input.
   static constexpr std::size_t depth = traits::depth;
-  /// shape_type<0> is the shape of one input sample (Features<N> or Sequence<Time, Channels>),
-  /// shape_type<I> that of layer I's output.
+  /// `shape_type<0>` is the shape of one input sample (Features<N> or Sequence<Time, Channels>),
+  /// `shape_type<I>` that of layer I's output.
   template <std::size_t I>
   requires(I <= depth) using shape_type = typename traits::template shape<I>;
-  /// size<0> is the number of input values per sample, size<I> the output size of layer I.
+  /// `size<0>` is the number of input values per sample, `size<I>` the output size of layer I.
   template <std::size_t I>
   requires(I <= depth) static constexpr std::size_t size = traits::template shape<I>::size;
   static constexpr std::size_t input_size = traits::template shape<0>::size;
@@ -347,7 +351,7 @@ class BasicNetwork {
 
   /// Inference on a batch of B samples (rows), each an independent sample: layers with state
   /// (streaming convolutions) do not read or change it. Keeps only what the next layer needs, on
-  /// the stack (at most forward_stack_bytes<B>).
+  /// the stack (at most `forward_stack_bytes<B>`).
   template <std::size_t B, std::size_t N>
   constexpr Matrix<T, B, output_size> forward(const Matrix<T, B, N>& x) const {
     return forward_to<depth>(x);
@@ -630,8 +634,10 @@ class Gradients {
   layers_type layers_;
 };
 
+/// True for network types (BasicNetwork, Network).
 template <class N>
 inline constexpr bool is_network_v = false;
+/// The specialization that makes it true.
 template <class T, class In, class... S>
 inline constexpr bool is_network_v<BasicNetwork<T, In, S...>> = true;
 

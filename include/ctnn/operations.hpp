@@ -108,23 +108,27 @@ constexpr Matrix<T, 1, C> column_sums(const Matrix<T, R, C>& m) {
   return s;
 }
 
+/// Element-wise sum of two matrices of the same shape.
 template <class T, std::size_t R, std::size_t C>
 constexpr Matrix<T, R, C> operator+(const Matrix<T, R, C>& a, const Matrix<T, R, C>& b) {
   Matrix<T, R, C> c;
   kernels::add<R * C>(a.data(), b.data(), c.data());
   return c;
 }
+/// Element-wise difference of two matrices of the same shape.
 template <class T, std::size_t R, std::size_t C>
 constexpr Matrix<T, R, C> operator-(const Matrix<T, R, C>& a, const Matrix<T, R, C>& b) {
   Matrix<T, R, C> c;
   kernels::sub<R * C>(a.data(), b.data(), c.data());
   return c;
 }
+/// Adds b to a, element by element.
 template <class T, std::size_t R, std::size_t C>
 constexpr Matrix<T, R, C>& operator+=(Matrix<T, R, C>& a, const Matrix<T, R, C>& b) {
   kernels::add<R * C>(a.data(), b.data(), a.data());
   return a;
 }
+/// Subtracts b from a, element by element.
 template <class T, std::size_t R, std::size_t C>
 constexpr Matrix<T, R, C>& operator-=(Matrix<T, R, C>& a, const Matrix<T, R, C>& b) {
   kernels::sub<R * C>(a.data(), b.data(), a.data());
@@ -137,12 +141,14 @@ constexpr Matrix<T, R, C> hadamard(const Matrix<T, R, C>& a, const Matrix<T, R, 
   kernels::mul<R * C>(a.data(), b.data(), c.data());
   return c;
 }
+/// A matrix scaled by s.
 template <class T, std::size_t R, std::size_t C>
 constexpr Matrix<T, R, C> operator*(T s, const Matrix<T, R, C>& a) {
   Matrix<T, R, C> c;
   kernels::scale<R * C>(s, a.data(), c.data());
   return c;
 }
+/// A matrix scaled by s.
 template <class T, std::size_t R, std::size_t C>
 constexpr Matrix<T, R, C> operator*(const Matrix<T, R, C>& a, T s) {
   return s * a;

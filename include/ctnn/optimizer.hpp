@@ -19,18 +19,22 @@
 
 namespace ctnn {
 
+/// GradientDescent's hyper-parameters (MATH.md's defaults).
 struct GradientDescentOptions {
   double learning_rate = 0.01;
 };
+/// Momentum's hyper-parameters (MATH.md's defaults).
 struct MomentumOptions {
   double learning_rate = 0.01;
   double beta = 0.9;
 };
+/// RMSProp's hyper-parameters (MATH.md's defaults; epsilon outside the root).
 struct RMSPropOptions {
   double learning_rate = 0.01;
   double beta = 0.99;
   double epsilon = 1e-8;
 };
+/// Adam's hyper-parameters (MATH.md's defaults; bias-corrected).
 struct AdamOptions {
   double learning_rate = 1e-3;
   double beta1 = 0.9;

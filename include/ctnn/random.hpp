@@ -1,12 +1,13 @@
 /// @file random.hpp
 /// A small deterministic PRNG of ctnn's own (SplitMix64): the same seed gives the same network on
-/// every platform and compiler, and it runs in constant expressions (no <random>).
+/// every platform and compiler, and it runs in constant expressions (no `<random>`).
 #pragma once
 
 #include <cstdint>
 
 namespace ctnn {
 
+/// SplitMix64: 64 bits per call from a 64-bit state, constexpr.
 class SplitMix64 {
  public:
   constexpr explicit SplitMix64(std::uint64_t seed) : state_(seed) {}

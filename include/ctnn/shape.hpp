@@ -25,13 +25,17 @@ struct Sequence {
   static constexpr std::size_t size = Time * Channels;
 };
 
+/// True for Features<N>.
 template <class S>
 inline constexpr bool is_features_v = false;
+/// The specialization that makes it true.
 template <std::size_t N>
 inline constexpr bool is_features_v<Features<N>> = true;
 
+/// True for Sequence<Time, Channels>.
 template <class S>
 inline constexpr bool is_sequence_v = false;
+/// The specialization that makes it true.
 template <std::size_t Time, std::size_t Channels>
 inline constexpr bool is_sequence_v<Sequence<Time, Channels>> = true;
 

@@ -124,6 +124,7 @@ constexpr void report_shape_error_in_call() {
 // shows; its arguments are the sizes involved.
 namespace ctnn::shape_error {
 
+/// Declares one entry of the catalogue: a template whose deleted report() stops the build.
 #define CTNN_SHAPE_ERROR(name)                    \
   template <class... What>                        \
   struct name : ::ctnn::detail::shape_error_tag { \

@@ -13,7 +13,7 @@
 #include <cstring>
 #endif
 
-// Highway picks its static target from the compiler flags (README: presets); the kernels are
+// Highway picks its static target from the compiler flags (docs/targets.md); the kernels are
 // compiled for it, and with CTNN_RUNTIME_DISPATCH for SSE4, AVX2 and AVX3 too, one chosen at run
 // time. Headers only either way (no -lhwy).
 #include "ctnn/detail/highway.hpp"

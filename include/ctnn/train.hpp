@@ -531,6 +531,7 @@ struct Dataset {
   Matrix<T, N, Outputs> targets;
 };
 
+/// What evaluate returns: the mean cost, the accuracy, and the samples counted and rejected.
 struct Evaluation {
   double loss = 0;           ///< mean cost over the samples counted (without regularization)
   double accuracy = 0;       ///< fraction of the samples counted classified right (see evaluate)

@@ -49,6 +49,8 @@ struct EmbeddedWeights {
   std::tuple<Tensors...> tensors;
 };
 
+/// EmbeddedTensor constants bundled with the architecture they were written for (what
+/// examples/safetensors_to_header.py emits).
 template <fixed_string Architecture, class... Tensors>
 constexpr EmbeddedWeights<Architecture, Tensors...> embed(const Tensors&... tensors) {
   return {{tensors...}};
@@ -66,18 +68,22 @@ struct file_has {};
 template <std::size_t N>
 struct tensor_index {};
 
+/// embedded_network: the weights hold another number of tensors than the network.
 template <class... What>
 struct embedded_tensor_count_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
 };
+/// embedded_network: a tensor is not named as the network expects at its position.
 template <class... What>
 struct embedded_tensor_name_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
 };
+/// embedded_network: a tensor has another shape than the network expects.
 template <class... What>
 struct embedded_tensor_shape_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
 };
+/// embedded_network: the weights were written for another architecture.
 template <class... What>
 struct embedded_architecture_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;

@@ -14,6 +14,7 @@
 
 namespace ctnn {
 
+/// Why save_file or load_file failed as a file (a file's contents are judged by LoadStatus).
 enum class FileStatus : std::uint8_t {
   ok,
   cannot_open,       ///< fopen failed (errno says why)
@@ -21,6 +22,7 @@ enum class FileStatus : std::uint8_t {
   buffer_too_small,  ///< the file is larger than the buffer given to load_file (`size`)
 };
 
+/// The name of a FileStatus, for messages.
 constexpr const char* to_string(FileStatus s) {
   switch (s) {
     case FileStatus::ok:

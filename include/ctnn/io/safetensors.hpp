@@ -32,6 +32,7 @@ namespace ctnn {
 /// Element types of a safetensors file that ctnn reads (F16 and BF16 are converted on load).
 enum class DType : std::uint8_t { f16, bf16, f32, f64 };
 
+/// The dtype's name as a safetensors header spells it ("F32", ...).
 constexpr std::string_view dtype_name(DType d) {
   switch (d) {
     case DType::f16:
@@ -45,6 +46,7 @@ constexpr std::string_view dtype_name(DType d) {
   }
   return "?";
 }
+/// Bytes per element of a dtype.
 constexpr std::size_t dtype_bytes(DType d) {
   return d == DType::f64 ? 8 : d == DType::f32 ? 4 : 2;
 }
@@ -470,6 +472,7 @@ enum class LoadStatus : std::uint8_t {
                               ///< stack: pass a scratch network (or check_test_vectors = false)
 };
 
+/// The name of a LoadStatus, for messages.
 constexpr const char* to_string(LoadStatus s) {
   switch (s) {
     case LoadStatus::ok:
@@ -557,6 +560,7 @@ struct LoadResult {
   std::string_view expected_architecture_;  // static storage (architecture<Net>)
 };
 
+/// What load accepts beyond an exact file: unknown tensors, other names, the test-vector tolerance.
 struct LoadOptions {
   bool ignore_unknown_tensors = false;  ///< accept (and skip) tensors the network does not have
   /// The file's names for the network's tensors, in manifest order, for models that are not an
@@ -571,8 +575,9 @@ struct LoadOptions {
   float test_tolerance = 1e-4f;
 };
 
-/// Names of the optional test-vector tensors of a file.
+/// Name of the optional tensor of test inputs of a file, `[samples, input...]`.
 inline constexpr std::string_view test_input_name = "ctnn.test_input";
+/// Name of the optional tensor of the outputs expected for the test inputs, `[samples, output...]`.
 inline constexpr std::string_view test_output_name = "ctnn.test_output";
 
 /// The largest network that load copies on the stack to run a file's test vectors; above it,
@@ -585,6 +590,7 @@ struct LoadMessage {
   char text[384] = {};
   const char* c_str() const { return text; }
 };
+/// A LoadResult as one line of text: the status and the tensor, shapes or values involved.
 inline LoadMessage to_string(const LoadResult& r) {
   LoadMessage m;
   const auto shape = [](char* out, std::size_t cap, std::size_t rank, const auto& dims) {

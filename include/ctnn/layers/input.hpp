@@ -15,20 +15,24 @@ struct Input {
                 "ctnn::Input takes one size (Input<Features>) or two (Input<Time, Channels>)");
 };
 
+/// A network's input of N features per sample (layer 0).
 template <std::size_t N>
 struct Input<N> {
   using shape = Features<N>;
   static constexpr std::size_t size = N;
 };
 
+/// A network's input of a sequence per sample: Time frames of Channels values, oldest first.
 template <std::size_t Time, std::size_t Channels>
 struct Input<Time, Channels> {
   using shape = Sequence<Time, Channels>;
   static constexpr std::size_t size = Time * Channels;
 };
 
+/// True for Input<...> specs.
 template <class S>
 inline constexpr bool is_input_v = false;
+/// The specialization that makes it true.
 template <std::size_t... Sizes>
 inline constexpr bool is_input_v<Input<Sizes...>> = sizeof...(Sizes) == 1 || sizeof...(Sizes) == 2;
 

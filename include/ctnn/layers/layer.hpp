@@ -4,7 +4,7 @@
 /// (`DenseLayer<float, 4, 8>`). A layer keeps three things apart:
 ///   - parameters: named trainable tensors (what gradients, optimizers, L2 and weight files see);
 ///   - state: what persists between streaming calls (a convolution's past inputs), `reset()`;
-///   - cache<B>: what backward needs from a training forward pass beyond the layer's input and
+///   - `cache<B>`: what backward needs from a training forward pass beyond the layer's input and
 ///     output, per batch; it lives in the caller's Workspace.
 /// Two concepts: InferenceLayer (forward only) and TrainableLayer (adds backward, parameters,
 /// initialization). Each requirement is a type of its own, so a user-defined layer that misses

@@ -1,17 +1,17 @@
-# Compiles the INDEX-th ```cpp block of README (cmake -P), as written, with warnings as errors.
-# Arguments: COMPILER, README, INDEX (1-based), INCLUDES (;-list), CTNN_INCLUDE, WORK (a directory),
+# Compiles the INDEX-th ```cpp block of a Markdown page (cmake -P), as written, with warnings as
+# errors. Arguments: COMPILER, PAGE, INDEX (1-based), INCLUDES (;-list), CTNN_INCLUDE, WORK (a directory),
 # BUILD_FLAGS (;-list: the build's standard, flags and definitions, see ctnn_build_flags).
 # A block preceded by `<!-- compile-fail: REGEX -->` must fail with a first error line matching
-# REGEX (the README's shape-error example); every other block must compile.
+# REGEX (docs/shape-errors.md's first example); every other block must compile.
 cmake_minimum_required(VERSION 3.21)
 
-file(READ ${README} text)
+file(READ ${PAGE} text)
 set(rest "${text}")
 set(before "")
 foreach(i RANGE 1 ${INDEX})
   string(FIND "${rest}" "```cpp\n" start)
   if(start EQUAL -1)
-    message(FATAL_ERROR "README has fewer than ${INDEX} C++ blocks")
+    message(FATAL_ERROR "${PAGE} has fewer than ${INDEX} C++ blocks")
   endif()
   string(SUBSTRING "${rest}" 0 ${start} before)
   math(EXPR start "${start} + 7")
@@ -39,13 +39,13 @@ string(APPEND out "${err}")
 
 if(expect STREQUAL "")
   if(NOT status EQUAL 0)
-    message(FATAL_ERROR "README C++ block ${INDEX} does not compile as written:\n${code}\n\n${out}")
+    message(FATAL_ERROR "${PAGE}: C++ block ${INDEX} does not compile as written:\n${code}\n\n${out}")
   endif()
-  message(STATUS "README C++ block ${INDEX} compiles")
+  message(STATUS "${PAGE}: C++ block ${INDEX} compiles")
 else()
   string(REGEX MATCH "[^\n]* error: [^\n]*" first_error "${out}")
   if(status EQUAL 0 OR NOT first_error MATCHES "${expect}")
-    message(FATAL_ERROR "README C++ block ${INDEX} should fail with `${expect}`:\n${out}")
+    message(FATAL_ERROR "${PAGE}: C++ block ${INDEX} should fail with `${expect}`:\n${out}")
   endif()
-  message(STATUS "README C++ block ${INDEX} fails as the README says: ${first_error}")
+  message(STATUS "${PAGE}: C++ block ${INDEX} fails as the page says: ${first_error}")
 endif()

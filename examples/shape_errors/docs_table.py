@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Prints the README's shape-error table from real compiler runs.
+"""Prints docs/shape-errors.md's table from real compiler runs.
 
-Usage: examples/shape_errors/readme_table.py [g++ [clang++]]
+Usage: examples/shape_errors/docs_table.py [g++ [clang++]]
 For each catalogue file: the user's line with the mistake (the line before `#else`), the first
 error line each compiler prints (path and position removed) and the number of lines of output.
 """

@@ -116,6 +116,16 @@ TEST_CASE("layer laws: Conv1D and Flatten", "[laws]") {
   check<Flatten, Sequence<4, 3>>();
 }
 
+TEST_CASE("layer laws: LSTM, GRU and LastFrame", "[laws]") {
+  check<LSTM<4>, Sequence<5, 2>>();
+  check<LSTM<3>, Sequence<6, 1>, 1>();  // one channel, as audio; batch 1
+  check<LSTM<16>, Sequence<3, 5>>();    // a whole vector of units per gate
+  check<GRU<4>, Sequence<5, 2>>();
+  check<GRU<3>, Sequence<6, 1>, 1>();
+  check<GRU<16>, Sequence<3, 5>>();
+  check<LastFrame, Sequence<4, 3>>();
+}
+
 TEST_CASE("layer laws: a user-defined layer passes them in one line", "[laws]") {
   check<Scale<false>, Features<5>>();
 }

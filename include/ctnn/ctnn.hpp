@@ -17,6 +17,7 @@
 #include "ctnn/layers/conv1d.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/input.hpp"
+#include "ctnn/layers/recurrent.hpp"
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/loss.hpp"
 #include "ctnn/matrix.hpp"

@@ -1,0 +1,415 @@
+/// @file layers/recurrent.hpp
+/// `ctnn::LSTM<Hidden>` and `ctnn::GRU<Hidden>`: recurrent layers over a Sequence<Time, C>, giving
+/// every frame's hidden state (Sequence<Time, Hidden>), and `ctnn::LastFrame`, which keeps only
+/// the last frame (Sequence<Time, C> -> Features<C>) for a sequence-to-one model.
+///
+/// The math is PyTorch's nn.LSTM and nn.GRU, gate for gate, in MATH.md's convention (a frame is a
+/// row; W_ih of shape (C, G*H), W_hh of shape (H, G*H), biases (1, G*H), gates side by side in
+/// PyTorch's order). Per frame t, from h = h_{t-1} (and c = c_{t-1}), zero before t = 0:
+///   LSTM (G = 4; i, f, g, o):  a = x_t W_ih + b_ih + h W_hh + b_hh
+///     i = s(a_i), f = s(a_f), g = tanh(a_g), o = s(a_o)    (s: the logistic sigmoid)
+///     c_t = f c + i g,  h_t = o tanh(c_t)
+///   GRU (G = 3; r, z, n; "reset after"):  u = x_t W_ih + b_ih, v = h W_hh + b_hh
+///     r = s(u_r + v_r), z = s(u_z + v_z), n = tanh(u_n + r v_n)
+///     h_t = (1 - z) n + z h
+/// Backward is backpropagation through time over each sequence of the batch (its Time frames are
+/// the truncation window), from the last frame to the first, with dh and dc flowing back:
+///   LSTM: dh = dy_t + dh',  dc = dh o (1 - tanh^2 c_t) + dc'
+///     da_o = dh tanh(c_t) o (1 - o), da_i = dc g i (1 - i), da_f = dc c f (1 - f),
+///     da_g = dc i (1 - g^2);  dc' = dc f,  dh' = da W_hh^T
+///   GRU: dh = dy_t + dh',  da_n = dh (1 - z) (1 - n^2),  da_r = da_n v_n r (1 - r),
+///     da_z = dh (h - n) z (1 - z);  dU = (da_r, da_z, da_n),  dV = (da_r, da_z, r da_n),
+///     dh' = dV W_hh^T + dh z
+/// and, over all frames at once, dW_ih = X^T dU, dW_hh = H_prev^T dV, db_ih = 1^T dU,
+/// db_hh = 1^T dV, dX = dU W_ih^T (for the LSTM dU = dV = da).
+///
+/// State: stream() continues one stream from the h (and c) of the previous call; reset() zeroes
+/// them. forward() starts every sequence of the batch from zero, as PyTorch does without h0.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <string_view>
+
+#include "ctnn/detail/math.hpp"
+#include "ctnn/kernels/dispatch.hpp"
+#include "ctnn/layers/activation_functions.hpp"
+#include "ctnn/layers/layer.hpp"
+#include "ctnn/matrix.hpp"
+#include "ctnn/random.hpp"
+#include "ctnn/shape.hpp"
+
+namespace ctnn {
+
+/// The parameters of a recurrent layer with Gates gates of Hidden units on C input channels, as
+/// PyTorch names them for layer 0: weight_ih_l0 (C, Gates*H), weight_hh_l0 (H, Gates*H),
+/// bias_ih_l0 and bias_hh_l0 (1, Gates*H). L2 applies to the two weights.
+template <class T, std::size_t C, std::size_t Hidden, std::size_t Gates>
+struct RecurrentParameters {
+  static constexpr std::array<std::string_view, 4> names{"weight_ih_l0", "weight_hh_l0",
+                                                         "bias_ih_l0", "bias_hh_l0"};
+  static constexpr std::array<bool, 4> decayed{true, true, false, false};
+
+  Matrix<T, C, Gates * Hidden> input_weights;
+  Matrix<T, Hidden, Gates * Hidden> hidden_weights;
+  Matrix<T, 1, Gates * Hidden> input_bias;
+  Matrix<T, 1, Gates * Hidden> hidden_bias;
+
+  constexpr auto tensors() {
+    return std::tie(input_weights, hidden_weights, input_bias, hidden_bias);
+  }
+  constexpr auto tensors() const {
+    return std::tie(input_weights, hidden_weights, input_bias, hidden_bias);
+  }
+};
+
+namespace detail {
+
+/// What LSTM and GRU layers share: shapes, parameters, file layout, initialization, and the
+/// products of backward that run over all frames at once. Cell is the derived layer (CRTP).
+template <class Cell, class T, std::size_t Time, std::size_t C, std::size_t Hidden,
+          std::size_t Gates>
+struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> {
+  using value_type = T;
+  using input_shape = Sequence<Time, C>;
+  using output_shape = Sequence<Time, Hidden>;
+  using parameters_type = RecurrentParameters<T, C, Hidden, Gates>;
+  /// Spelled in an architecture string as LSTM<Hidden> or GRU<Hidden>.
+  static constexpr std::array<std::size_t, 1> architecture_arguments{Hidden};
+  static constexpr std::size_t input_size = Time * C;
+  static constexpr std::size_t output_size = Time * Hidden;
+  static constexpr std::size_t gate_width = Gates * Hidden;
+
+  /// In weight files as PyTorch's: weights (Gates*H, C) and (Gates*H, H), biases (Gates*H).
+  template <std::size_t J>
+  static constexpr TensorLayout file_layout() {
+    if constexpr (J == 0)
+      return {2, {gate_width, C, 0}, {1, gate_width, 0}};
+    else if constexpr (J == 1)
+      return {2, {gate_width, Hidden, 0}, {1, gate_width, 0}};
+    else
+      return {1, {gate_width, 0, 0}, {1, 0, 0}};
+  }
+
+  /// Inference on B independent sequences, each from a zero state.
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Hidden>& y) const {
+    for (std::size_t b = 0; b < B; ++b) {
+      typename Cell::state_type s{};
+      for (std::size_t t = 0; t < Time; ++t)
+        self().step(s, x.data() + (b * Time + t) * C, y.data() + (b * Time + t) * Hidden, nullptr);
+    }
+  }
+
+  /// The training forward pass: the same steps, each keeping what backward needs in `cache`.
+  template <std::size_t B, class Cache>
+  constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Hidden>& y,
+                         Cache& c) const {
+    for (std::size_t b = 0; b < B; ++b) {
+      typename Cell::state_type s{};
+      for (std::size_t t = 0; t < Time; ++t) {
+        const std::size_t row = b * Time + t;
+        for (std::size_t k = 0; k < Hidden; ++k) c.previous_hidden(row, k) = s.h[k];
+        self().step(s, x.data() + row * C, y.data() + row * Hidden, &c.frame(row));
+      }
+    }
+  }
+
+  /// The next Time frames of one stream, from the state the previous call left.
+  constexpr void stream(const Matrix<T, 1, Time * C>& x, Matrix<T, 1, Time * Hidden>& y) {
+    for (std::size_t t = 0; t < Time; ++t)
+      self().step(self().state, x.data() + t * C, y.data() + t * Hidden, nullptr);
+  }
+
+  constexpr void reset() { self().state = {}; }
+
+  /// PyTorch's initialization: every weight and bias from U(-1/sqrt(H), 1/sqrt(H)), whatever the
+  /// activation after the layer.
+  constexpr void initialize(SplitMix64& rng, Initialization) {
+    const double r = 1.0 / detail::constexpr_sqrt(double(Hidden));
+    for (auto& w : this->input_weights) w = static_cast<T>(rng.uniform(r));
+    for (auto& w : this->hidden_weights) w = static_cast<T>(rng.uniform(r));
+    for (auto& w : this->input_bias) w = static_cast<T>(rng.uniform(r));
+    for (auto& w : this->hidden_bias) w = static_cast<T>(rng.uniform(r));
+  }
+
+ protected:
+  /// out = b + v W for a row v of N values and W of shape (N, gate_width).
+  template <std::size_t N>
+  static constexpr void affine(const T* v, const Matrix<T, N, gate_width>& w,
+                               const Matrix<T, 1, gate_width>& b, T* out) {
+    for (std::size_t j = 0; j < gate_width; ++j) out[j] = b[j];
+    for (std::size_t k = 0; k < N; ++k) {
+      const T vk = v[k];
+      const T* row = w.data() + k * gate_width;
+      for (std::size_t j = 0; j < gate_width; ++j) out[j] += vk * row[j];
+    }
+  }
+  /// out[k] = sum_j d[j] W[k, j]: d W^T for one row d.
+  template <std::size_t N>
+  static constexpr void times_transposed_row(const T* d, const Matrix<T, N, gate_width>& w,
+                                             T* out) {
+    for (std::size_t k = 0; k < N; ++k) {
+      const T* row = w.data() + k * gate_width;
+      T sum = T(0);
+      for (std::size_t j = 0; j < gate_width; ++j) sum += d[j] * row[j];
+      out[k] = sum;
+    }
+  }
+  /// The products over all B*Time frames: dW_ih = X^T dU, dW_hh = H_prev^T dV, the biases'
+  /// column sums, and dX = dU W_ih^T when wanted.
+  template <bool InputGradient, std::size_t B, class Cache>
+  constexpr void parameter_gradients(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * C>& dx,
+                                     parameters_type& gradient, Cache& c, const T* du,
+                                     const T* dv) const {
+    kernels::gemm_tn<B * Time, C, gate_width>(x.data(), du, gradient.input_weights.data());
+    kernels::gemm_tn<B * Time, Hidden, gate_width>(c.previous_hidden.data(), dv,
+                                                   gradient.hidden_weights.data());
+    kernels::column_sums<B * Time, gate_width>(du, gradient.input_bias.data());
+    kernels::column_sums<B * Time, gate_width>(dv, gradient.hidden_bias.data());
+    if constexpr (InputGradient)
+      kernels::gemm_nt<B * Time, gate_width, C>(du, this->input_weights.data(), dx.data());
+  }
+
+ private:
+  constexpr Cell& self() { return static_cast<Cell&>(*this); }
+  constexpr const Cell& self() const { return static_cast<const Cell&>(*this); }
+};
+
+}  // namespace detail
+
+/// The bound LSTM layer (nn.LSTM's cell, one layer) over Time frames of C channels.
+template <class T, std::size_t Time, std::size_t C, std::size_t Hidden>
+struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden>, T, Time, C, Hidden, 4> {
+  using base = detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4>;
+  friend base;
+  static constexpr std::string_view kind = "LSTM";
+  static constexpr std::size_t G = 4 * Hidden;
+
+  /// What persists between stream() calls: the hidden state h and the cell state c.
+  struct state_type {
+    std::array<T, Hidden> h{};
+    std::array<T, Hidden> c{};
+  };
+  /// Per frame of a training batch: the gates after their activations (i, f, g, o), c_t and
+  /// tanh(c_t); the previous c and h; in backward, dC/da.
+  struct frame_cache {
+    std::array<T, G> gates;
+    std::array<T, Hidden> cell;
+    std::array<T, Hidden> tanh_cell;
+    std::array<T, Hidden> previous_cell;
+  };
+  template <std::size_t B>
+  struct cache {
+    std::array<frame_cache, B * Time> frames;
+    Matrix<T, B * Time, Hidden> previous_hidden;
+    Matrix<T, B * Time, G> gate_gradient;
+    constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
+  };
+
+  state_type state{};
+
+  /// BPTT over each sequence, then the products over all frames (see the file's banner).
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, Time * C>& x, const Matrix<T, B, Time * Hidden>&,
+                          const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
+                          typename base::parameters_type& gradient, cache<B>& c) const {
+    for (std::size_t b = 0; b < B; ++b) {
+      std::array<T, Hidden> dh_next{}, dc_next{};
+      for (std::size_t t = Time; t-- > 0;) {
+        const std::size_t row = b * Time + t;
+        const frame_cache& f = c.frames[row];
+        T* da = c.gate_gradient.data() + row * G;
+        for (std::size_t k = 0; k < Hidden; ++k) {
+          const T i = f.gates[k], fg = f.gates[Hidden + k], gg = f.gates[2 * Hidden + k],
+                  o = f.gates[3 * Hidden + k], tc = f.tanh_cell[k];
+          const T dh = g[row * Hidden + k] + dh_next[k];
+          const T dc = dh * o * (T(1) - tc * tc) + dc_next[k];
+          da[k] = dc * gg * i * (T(1) - i);
+          da[Hidden + k] = dc * f.previous_cell[k] * fg * (T(1) - fg);
+          da[2 * Hidden + k] = dc * i * (T(1) - gg * gg);
+          da[3 * Hidden + k] = dh * tc * o * (T(1) - o);
+          dc_next[k] = dc * fg;
+        }
+        base::template times_transposed_row<Hidden>(da, this->hidden_weights, dh_next.data());
+      }
+    }
+    this->template parameter_gradients<InputGradient, B>(x, dx, gradient, c, c.gate_gradient.data(),
+                                                         c.gate_gradient.data());
+  }
+
+ private:
+  /// One frame: x (C values) and the state in, y = h_t out; the state advances.
+  constexpr void step(state_type& s, const T* x, T* y, frame_cache* keep) const {
+    std::array<T, G> a{}, hidden{};
+    base::template affine<C>(x, this->input_weights, this->input_bias, a.data());
+    base::template affine<Hidden>(s.h.data(), this->hidden_weights, this->hidden_bias,
+                                  hidden.data());
+    for (std::size_t j = 0; j < G; ++j) {
+      const T z = a[j] + hidden[j];
+      a[j] = (j >= 2 * Hidden && j < 3 * Hidden) ? activation::tanh::value(z)
+                                                 : activation::sigmoid::value(z);
+    }
+    for (std::size_t k = 0; k < Hidden; ++k) {
+      const T cell = a[Hidden + k] * s.c[k] + a[k] * a[2 * Hidden + k];
+      const T tc = activation::tanh::value(cell);
+      if (keep != nullptr) {
+        keep->previous_cell[k] = s.c[k];
+        keep->cell[k] = cell;
+        keep->tanh_cell[k] = tc;
+      }
+      s.c[k] = cell;
+      s.h[k] = a[3 * Hidden + k] * tc;
+      y[k] = s.h[k];
+    }
+    if (keep != nullptr) keep->gates = a;
+  }
+};
+
+/// The bound GRU layer (nn.GRU's cell, one layer, "reset after") over Time frames of C channels.
+template <class T, std::size_t Time, std::size_t C, std::size_t Hidden>
+struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden>, T, Time, C, Hidden, 3> {
+  using base = detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3>;
+  friend base;
+  static constexpr std::string_view kind = "GRU";
+  static constexpr std::size_t G = 3 * Hidden;
+
+  /// What persists between stream() calls: the hidden state h.
+  struct state_type {
+    std::array<T, Hidden> h{};
+  };
+  /// Per frame of a training batch: r, z, n and v_n = (h W_hh + b_hh)_n.
+  struct frame_cache {
+    std::array<T, G> gates;
+    std::array<T, Hidden> hidden_n;
+  };
+  template <std::size_t B>
+  struct cache {
+    std::array<frame_cache, B * Time> frames;
+    Matrix<T, B * Time, Hidden> previous_hidden;
+    Matrix<T, B * Time, G> input_gradient;   // dU
+    Matrix<T, B * Time, G> hidden_gradient;  // dV
+    constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
+  };
+
+  state_type state{};
+
+  /// BPTT over each sequence, then the products over all frames (see the file's banner).
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, Time * C>& x, const Matrix<T, B, Time * Hidden>&,
+                          const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
+                          typename base::parameters_type& gradient, cache<B>& c) const {
+    for (std::size_t b = 0; b < B; ++b) {
+      std::array<T, Hidden> dh_next{}, dh_direct{};
+      for (std::size_t t = Time; t-- > 0;) {
+        const std::size_t row = b * Time + t;
+        const frame_cache& f = c.frames[row];
+        T* du = c.input_gradient.data() + row * G;
+        T* dv = c.hidden_gradient.data() + row * G;
+        for (std::size_t k = 0; k < Hidden; ++k) {
+          const T r = f.gates[k], z = f.gates[Hidden + k], n = f.gates[2 * Hidden + k];
+          const T h_prev = c.previous_hidden(row, k);
+          const T dh = g[row * Hidden + k] + dh_next[k];
+          const T da_n = dh * (T(1) - z) * (T(1) - n * n);
+          const T da_r = da_n * f.hidden_n[k] * r * (T(1) - r);
+          const T da_z = dh * (h_prev - n) * z * (T(1) - z);
+          du[k] = dv[k] = da_r;
+          du[Hidden + k] = dv[Hidden + k] = da_z;
+          du[2 * Hidden + k] = da_n;
+          dv[2 * Hidden + k] = da_n * r;
+          dh_direct[k] = dh * z;
+        }
+        base::template times_transposed_row<Hidden>(dv, this->hidden_weights, dh_next.data());
+        for (std::size_t k = 0; k < Hidden; ++k) dh_next[k] += dh_direct[k];
+      }
+    }
+    this->template parameter_gradients<InputGradient, B>(
+        x, dx, gradient, c, c.input_gradient.data(), c.hidden_gradient.data());
+  }
+
+ private:
+  constexpr void step(state_type& s, const T* x, T* y, frame_cache* keep) const {
+    std::array<T, G> u{}, v{};
+    base::template affine<C>(x, this->input_weights, this->input_bias, u.data());
+    base::template affine<Hidden>(s.h.data(), this->hidden_weights, this->hidden_bias, v.data());
+    for (std::size_t k = 0; k < Hidden; ++k) {
+      const T r = activation::sigmoid::value(u[k] + v[k]);
+      const T z = activation::sigmoid::value(u[Hidden + k] + v[Hidden + k]);
+      const T n = activation::tanh::value(u[2 * Hidden + k] + r * v[2 * Hidden + k]);
+      if (keep != nullptr) {
+        keep->gates[k] = r;
+        keep->gates[Hidden + k] = z;
+        keep->gates[2 * Hidden + k] = n;
+        keep->hidden_n[k] = v[2 * Hidden + k];
+      }
+      s.h[k] = (T(1) - z) * n + z * s.h[k];
+      y[k] = s.h[k];
+    }
+  }
+};
+
+namespace detail {
+/// The spec of a recurrent layer: accepts any sequence, keeps its Time, gives Hidden channels.
+template <template <class, std::size_t, std::size_t, std::size_t> class Bound, std::size_t Hidden>
+struct RecurrentSpec {
+  static_assert(Hidden > 0, "ctnn::LSTM<Hidden> / ctnn::GRU<Hidden>: Hidden must be positive");
+  static constexpr std::size_t units = Hidden;
+  using accepted = any_sequence;
+  template <class S>
+  static constexpr bool accepts = is_sequence_v<S>;
+  template <class S>
+  using output_shape = Sequence<S::time, Hidden>;
+  template <class T, class S>
+  using layer = Bound<T, S::time, S::channels, Hidden>;
+};
+}  // namespace detail
+
+/// An LSTM layer of Hidden units (PyTorch's nn.LSTM, one layer, batch_first) over the sequence
+/// before it; its output is every frame's hidden state, Sequence<Time, Hidden>.
+template <std::size_t Hidden>
+struct LSTM : detail::RecurrentSpec<LSTMLayer, Hidden> {};
+
+/// A GRU layer of Hidden units (PyTorch's nn.GRU, one layer, batch_first) over the sequence before
+/// it; its output is every frame's hidden state, Sequence<Time, Hidden>.
+template <std::size_t Hidden>
+struct GRU : detail::RecurrentSpec<GRULayer, Hidden> {};
+
+/// The bound last-frame layer: the last of Time frames of C channels, as C features.
+template <class T, std::size_t Time, std::size_t C>
+struct LastFrameLayer : WithParameters<NoParameters> {
+  using value_type = T;
+  using input_shape = Sequence<Time, C>;
+  using output_shape = Features<C>;
+  static constexpr std::string_view kind = "LastFrame";
+
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, C>& y) const {
+    for (std::size_t b = 0; b < B; ++b)
+      for (std::size_t k = 0; k < C; ++k) y(b, k) = x(b, (Time - 1) * C + k);
+  }
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, Time * C>&, const Matrix<T, B, C>&,
+                          const Matrix<T, B, C>& g, Matrix<T, B, Time * C>& dx,
+                          NoParameters&) const {
+    if constexpr (InputGradient) {
+      for (auto& v : dx) v = T(0);
+      for (std::size_t b = 0; b < B; ++b)
+        for (std::size_t k = 0; k < C; ++k) dx(b, (Time - 1) * C + k) = g(b, k);
+    }
+  }
+  constexpr void initialize(SplitMix64&, Initialization) {}
+};
+
+/// The last frame of a sequence as features (Sequence<Time, C> -> Features<C>): what PyTorch's
+/// `output[:, -1, :]` takes after a recurrent layer, for a sequence-to-one model.
+struct LastFrame {
+  using accepted = any_sequence;
+  template <class S>
+  static constexpr bool accepts = is_sequence_v<S>;
+  template <class S>
+  using output_shape = Features<S::channels>;
+  template <class T, class S>
+  using layer = LastFrameLayer<T, S::time, S::channels>;
+};
+
+}  // namespace ctnn

@@ -10,6 +10,26 @@
                   ctnn::Network<Input<2>, Dense<16>, Tanh, Dense<1>>
         conv      nn.Sequential(CausalConv1d(2, 3, 2), ReLU(), Flatten(), Linear(24, 2))
                   ctnn::Network<Input<8, 2>, Conv1D<3, 2>, ReLU, Flatten, Dense<2>>
+        lstm      nn.Sequential(LSTM(1, 8)): every frame's h over 2 sequences of 2,000 samples
+                  ctnn::Network<Input<2000, 1>, LSTM<8>>
+        gru_stack nn.Sequential(GRU(2, 6), GRU(6, 4), LastFrame(), Linear(4, 3))
+                  ctnn::Network<Input<12, 2>, GRU<6>, GRU<4>, LastFrame, Dense<3>>
+        rec_lin   a module with rec = nn.LSTM(1, 8, num_layers=2) and lin = nn.Linear(8, 1) on
+                  every frame (names rec.weight_ih_l0, ..., rec.bias_hh_l1, lin.weight, lin.bias)
+                  ctnn::Network<Input<64, 1>, LSTM<8>, LSTM<8>, Linear<1>>, loaded with
+                  LoadOptions::names
+  pytorch_safetensors.py train MODEL INITIAL.safetensors TRAINED.safetensors
+      Builds MODEL from seed 0, writes it (with its outputs on the training batch as test
+      vectors), trains it 5 steps with Adam (learning rate 0.01, MSE, the whole batch each step:
+      backpropagation through the batch's sequences), and writes the trained model the same way.
+      The batch (4 sequences of 32 frames) and its targets are exact in float and written out in
+      tests/test_recurrent.cpp too:
+        x[b, t, c] = ((5 b + 3 t + 7 c) % 11 - 5) / 8,  target[b] = (b % 3 - 1) / 2
+      MODEL and the ctnn network it loads into:
+        lstm_train  nn.Sequential(LSTM(1, 8), LastFrame(), Linear(8, 1))
+                    ctnn::Network<Input<32, 1>, LSTM<8>, LastFrame, Dense<1>>
+        gru_train   nn.Sequential(GRU(2, 6), GRU(6, 5), LastFrame(), Linear(5, 1))
+                    ctnn::Network<Input<32, 2>, GRU<6>, GRU<5>, LastFrame, Dense<1>>
   pytorch_safetensors.py check CTNN.safetensors
       Reads a file saved by ctnn (with test vectors: ctnn::save(net, bytes, inputs)) into the torch
       model its architecture names (load_state_dict) and compares torch's outputs with the ones
@@ -36,6 +56,46 @@ class CausalConv1d(torch.nn.Conv1d):
         return super().forward(x).transpose(1, 2)
 
 
+class LSTM(torch.nn.LSTM):
+    """nn.LSTM (batch_first) that returns only its output, every frame's h (from a zero state)."""
+
+    def __init__(self, inputs, hidden):
+        super().__init__(inputs, hidden, batch_first=True)
+
+    def forward(self, x):
+        return super().forward(x)[0]
+
+
+class GRU(torch.nn.GRU):
+    """nn.GRU (batch_first) that returns only its output, every frame's h (from a zero state)."""
+
+    def __init__(self, inputs, hidden):
+        super().__init__(inputs, hidden, batch_first=True)
+
+    def forward(self, x):
+        return super().forward(x)[0]
+
+
+class LastFrame(torch.nn.Module):
+    """ctnn's LastFrame: output[:, -1, :]."""
+
+    def forward(self, x):
+        return x[:, -1, :]
+
+
+class RecLin(torch.nn.Module):
+    """A recurrent audio model as users write it: nn.LSTM of two layers, then nn.Linear on every
+    frame."""
+
+    def __init__(self):
+        super().__init__()
+        self.rec = torch.nn.LSTM(1, 8, num_layers=2, batch_first=True)
+        self.lin = torch.nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.lin(self.rec(x)[0])
+
+
 # architecture -> (model, one sample's input shape)
 MODELS = {
     "tanh_mlp": ("Input<2> Dense<16> Tanh Dense<1>",
@@ -44,7 +104,44 @@ MODELS = {
     "conv": ("Input<8, 2> Conv1D<3, 2> ReLU Flatten Dense<2>",
              lambda: torch.nn.Sequential(CausalConv1d(2, 3, 2), torch.nn.ReLU(), torch.nn.Flatten(),
                                          torch.nn.Linear(24, 2)), (8, 2)),
+    "lstm": ("Input<2000, 1> LSTM<8>", lambda: torch.nn.Sequential(LSTM(1, 8)), (2000, 1)),
+    "gru_stack": ("Input<12, 2> GRU<6> GRU<4> LastFrame Dense<3>",
+                  lambda: torch.nn.Sequential(GRU(2, 6), GRU(6, 4), LastFrame(),
+                                              torch.nn.Linear(4, 3)), (12, 2)),
+    "rec_lin": ("Input<64, 1> LSTM<8> LSTM<8> Linear<1>", RecLin, (64, 1)),
+    "lstm_train": ("Input<32, 1> LSTM<8> LastFrame Dense<1>",
+                   lambda: torch.nn.Sequential(LSTM(1, 8), LastFrame(), torch.nn.Linear(8, 1)),
+                   (32, 1)),
+    "gru_train": ("Input<32, 2> GRU<6> GRU<5> LastFrame Dense<1>",
+                  lambda: torch.nn.Sequential(GRU(2, 6), GRU(6, 5), LastFrame(),
+                                              torch.nn.Linear(5, 1)), (32, 2)),
 }
+
+
+def write_model(path, m, x, architecture):
+    with torch.no_grad():
+        y = m(x)
+    tensors = {k: v.clone() for k, v in m.state_dict().items()}
+    tensors["ctnn.test_input"], tensors["ctnn.test_output"] = x, y
+    write_safetensors(path, tensors, {"ctnn.architecture": architecture,
+                                      "torch": torch.__version__})
+
+
+def train(name, initial_path, trained_path):
+    architecture, make, (time, channels) = MODELS[name]
+    torch.manual_seed(0)
+    m = make()
+    x = torch.tensor([[[((5 * b + 3 * t + 7 * c) % 11 - 5) / 8 for c in range(channels)]
+                       for t in range(time)] for b in range(4)], dtype=torch.float32)
+    target = torch.tensor([[(b % 3 - 1) / 2] for b in range(4)], dtype=torch.float32)
+    write_model(initial_path, m, x, architecture)
+    optimizer = torch.optim.Adam(m.parameters(), lr=0.01)
+    for _ in range(5):
+        optimizer.zero_grad()
+        loss = torch.nn.functional.mse_loss(m(x), target)
+        loss.backward()
+        optimizer.step()
+    write_model(trained_path, m, x, architecture)
 
 
 def write_safetensors(path, tensors, metadata):
@@ -85,6 +182,10 @@ def main():
         m = make()
         if sys.argv[2] == "tanh_mlp":
             x = torch.linspace(-2.0, 2.0, 16, dtype=torch.float32).reshape(8, 2)
+        elif sys.argv[2] == "lstm":  # two "audio" sequences: a decaying chirp and noise
+            t = torch.arange(2000, dtype=torch.float32) / 48000
+            chirp = torch.sin(2 * torch.pi * (100 + 4000 * t) * t) * torch.exp(-t * 20)
+            x = torch.stack([chirp, torch.rand(2000) * 2 - 1]).reshape(2, 2000, 1)
         else:
             x = torch.rand(8, *shape) * 4 - 2
         with torch.no_grad():
@@ -95,10 +196,13 @@ def main():
                                                  "torch": torch.__version__})
         if len(sys.argv) > 4:
             with open(sys.argv[4], "w") as f:
-                f.write("# torch %s: 8 rows of inputs then outputs (float32, 9 digits)\n"
-                        % torch.__version__)
-                for xs, ys in zip(x.reshape(8, -1).tolist(), y.tolist()):
+                f.write("# torch %s: %d rows of inputs then outputs (float32, 9 digits)\n"
+                        % (torch.__version__, x.shape[0]))
+                for xs, ys in zip(x.reshape(x.shape[0], -1).tolist(),
+                                  y.reshape(x.shape[0], -1).tolist()):
                     f.write(" ".join("%.9g" % v for v in xs + ys) + "\n")
+    elif len(sys.argv) == 5 and sys.argv[1] == "train" and sys.argv[2] in MODELS:
+        train(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) == 3 and sys.argv[1] == "check":
         tensors, metadata = read_safetensors(sys.argv[2])
         name = [k for k, v in MODELS.items() if v[0] == metadata.get("ctnn.architecture")]

@@ -11,6 +11,7 @@
 #include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/conv1d.hpp"
 #include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/recurrent.hpp"
 #include "ctnn/train.hpp"
 #include "reference.hpp"
 
@@ -197,4 +198,15 @@ TEST_CASE("Causal convolutions, flatten and L2 on their weights", "[gradients]")
       check<MeanSquaredError>(seeded<Net>(12), random_matrix<4, 12>(22), random_matrix<4, 2>(23))));
   CHECK_GRADIENTS((check<MeanSquaredError>(seeded<Net>(13), random_matrix<3, 12>(24),
                                            random_matrix<3, 2>(25), 0.2)));
+}
+
+TEST_CASE("Recurrent stacks: LSTM, GRU, per-frame Linear, last frame, L2", "[gradients]") {
+  // Backpropagation through time across layers: each recurrent layer's dX is the next one's
+  // gradient, every frame's output feeds the loss (Linear on every frame) or only the last one.
+  using Frames = BasicNetwork<double, Input<5, 2>, LSTM<3>, GRU<4>, Linear<2>, Tanh>;
+  CHECK_GRADIENTS((check<MeanSquaredError>(seeded<Frames>(14), random_matrix<3, 10>(26, 2.0),
+                                           random_matrix<3, 10>(27))));
+  using Last = BasicNetwork<double, Input<7, 1>, GRU<5>, LSTM<4>, LastFrame, Dense<3>, Softmax>;
+  CHECK_GRADIENTS((check<CrossEntropy>(seeded<Last>(15), random_matrix<2, 7>(28, 2.0),
+                                       random_distribution<2, 3>(29), 0.1)));
 }

@@ -20,7 +20,7 @@ using namespace ctnn;
 namespace {
 
 template <class To, class From>
-void copy_parameters(const From& from, To& to) {
+void convert_parameters(const From& from, To& to) {
   detail::for_each_tensor(
       [](const auto& f, auto& t) {
         for (std::size_t i = 0; i < f.size; ++i)
@@ -48,7 +48,7 @@ std::pair<double, double> float_drift(Options options, int steps) {
   using NetD = BasicNetwork<double, Input<6>, Dense<12>, Tanh, Dense<4>, Softmax>;
   NetF f{Seed{3}};
   NetD d;
-  copy_parameters(f, d);
+  convert_parameters(f, d);
   Matrix<float, 16, 6> xf;
   Matrix<double, 16, 6> xd;
   for (std::size_t i = 0; i < xf.size; ++i) xd[i] = xf[i] = static_cast<float>(ref::noise(i, 7));

@@ -798,4 +798,20 @@ constexpr void for_each_parameter(Net& net, F&& f) {
   detail::visit_parameters(net, f, std::make_index_sequence<std::remove_const_t<Net>::depth>{});
 }
 
+namespace detail {
+template <class From, class To, std::size_t... I>
+constexpr void copy_layer_parameters(const From& from, To& to, std::index_sequence<I...>) {
+  ((to.template layer<I + 1>().parameters() = from.template layer<I + 1>().parameters()), ...);
+}
+}  // namespace detail
+
+/// Copies every layer's parameters from `from` into `to`, two networks of the same layers whose
+/// sequences may differ in length: trained on windows of 2,048 frames, then streamed one frame or
+/// one block per call. Layers whose parameters differ in type (another width) do not compile.
+template <class From, class To>
+requires(is_network_v<From>&& is_network_v<To>&& From::depth ==
+         To::depth) constexpr void copy_parameters(const From& from, To& to) {
+  detail::copy_layer_parameters(from, to, std::make_index_sequence<From::depth>{});
+}
+
 }  // namespace ctnn

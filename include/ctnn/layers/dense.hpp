@@ -1,7 +1,9 @@
 /// @file layers/dense.hpp
 /// `ctnn::Dense<Out>` (input size inferred from the layer before) and `ctnn::Dense<In, Out>` (input
 /// size stated, and checked): the fully connected layer Z = A W + 1 b of MATH.md, with W of shape
-/// (In, Out) (column j holds the weights of unit j) and b of shape (1, Out).
+/// (In, Out) (column j holds the weights of unit j) and b of shape (1, Out). And
+/// `ctnn::Linear<Out>`, PyTorch's nn.Linear: Dense on features, the same map on every frame of a
+/// sequence (Z_t = X_t W + b), which is what follows a recurrent layer in an audio model.
 #pragma once
 
 #include <array>
@@ -85,6 +87,45 @@ struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
   }
 };
 
+/// The bound per-frame dense layer: Z_t = X_t W + b for each of the Time frames of every sequence
+/// of the batch, all B*Time frames as the rows of one product.
+template <class T, std::size_t Time, std::size_t In, std::size_t Out>
+struct FrameDenseLayer : WithParameters<DenseParameters<T, In, Out>> {
+  using value_type = T;
+  using input_shape = Sequence<Time, In>;
+  using output_shape = Sequence<Time, Out>;
+  static constexpr std::string_view kind = "Linear";
+  /// Spelled in an architecture string as Linear<Out>.
+  static constexpr std::array<std::size_t, 1> architecture_arguments{Out};
+  /// In weight files as PyTorch's nn.Linear: weight (Out, In), bias (Out).
+  template <std::size_t J>
+  static constexpr TensorLayout file_layout() {
+    return DenseLayer<T, In, Out>::template file_layout<J>();
+  }
+
+  template <std::size_t B>
+  constexpr void forward(const Matrix<T, B, Time * In>& x, Matrix<T, B, Time * Out>& z) const {
+    kernels::gemm<B * Time, In, Out>(x.data(), this->weights.data(), this->bias.data(), z.data());
+  }
+  /// From G = dC/dZ over all frames: dW = X^T G, db = 1^T G, and (when wanted) dX = G W^T.
+  template <bool InputGradient, std::size_t B>
+  constexpr void backward(const Matrix<T, B, Time * In>& x, const Matrix<T, B, Time * Out>&,
+                          const Matrix<T, B, Time * Out>& g, Matrix<T, B, Time * In>& dx,
+                          DenseParameters<T, In, Out>& gradient) const {
+    kernels::gemm_tn<B * Time, In, Out>(x.data(), g.data(), gradient.weights.data());
+    kernels::column_sums<B * Time, Out>(g.data(), gradient.bias.data());
+    if constexpr (InputGradient)
+      kernels::gemm_nt<B * Time, Out, In>(g.data(), this->weights.data(), dx.data());
+  }
+  /// As Dense: Glorot or He uniform weights, zero biases.
+  constexpr void initialize(SplitMix64& rng, Initialization scheme) {
+    const double fan = scheme == Initialization::he ? double(In) : double(In + Out);
+    const double r = detail::constexpr_sqrt(6.0 / fan);
+    for (auto& w : this->weights) w = static_cast<T>(rng.uniform(r));
+    for (auto& b : this->bias) b = T(0);
+  }
+};
+
 template <std::size_t... Sizes>
 struct Dense {
   static_assert(sizeof...(Sizes) == 1 || sizeof...(Sizes) == 2,
@@ -116,6 +157,38 @@ struct Dense<In, Out> {
   using output_shape = Features<Out>;
   template <class T, class S>
   using layer = DenseLayer<T, In, Out>;
+};
+
+namespace detail {
+template <class T, class S, std::size_t Out>
+struct linear_layer {
+  using type = DenseLayer<T, S::size, Out>;
+};
+template <class T, std::size_t Time, std::size_t In, std::size_t Out>
+struct linear_layer<T, Sequence<Time, In>, Out> {
+  using type = FrameDenseLayer<T, Time, In, Out>;
+};
+template <class S, std::size_t Out>
+struct linear_shape {
+  using type = Features<Out>;
+};
+template <std::size_t Time, std::size_t In, std::size_t Out>
+struct linear_shape<Sequence<Time, In>, Out> {
+  using type = Sequence<Time, Out>;
+};
+}  // namespace detail
+
+/// PyTorch's nn.Linear with Out units: on features, Dense<Out>; on a Sequence<Time, C>, the same
+/// map applied to every frame (Sequence<Time, Out>), as nn.Linear on (batch, time, channels).
+template <std::size_t Out>
+struct Linear {
+  static constexpr std::size_t units = Out;
+  template <class S>
+  static constexpr bool accepts = is_features_v<S> || is_sequence_v<S>;
+  template <class S>
+  using output_shape = typename detail::linear_shape<S, Out>::type;
+  template <class T, class S>
+  using layer = typename detail::linear_layer<T, S, Out>::type;
 };
 
 }  // namespace ctnn

@@ -352,7 +352,6 @@ namespace detail {
 /// The spec of a recurrent layer: accepts any sequence, keeps its Time, gives Hidden channels.
 template <template <class, std::size_t, std::size_t, std::size_t> class Bound, std::size_t Hidden>
 struct RecurrentSpec {
-  static_assert(Hidden > 0, "ctnn::LSTM<Hidden> / ctnn::GRU<Hidden>: Hidden must be positive");
   static constexpr std::size_t units = Hidden;
   using accepted = any_sequence;
   template <class S>

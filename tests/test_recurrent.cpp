@@ -1,0 +1,261 @@
+// Recurrent networks against PyTorch 1.13 (tests/fixtures, by examples/pytorch_safetensors.py):
+// outputs over 2,000 samples, whole and streamed a frame and a block per call; a stack; a module
+// with its own tensor names and a per-frame Linear; five Adam steps of backpropagation through
+// time. Gradients against central differences: test_gradients.cpp and the layer laws.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <ctnn/ctnn.hpp>
+#include <ctnn/io/safetensors.hpp>
+
+using namespace ctnn;
+
+namespace {
+
+std::vector<std::byte> read_fixture(const char* name) {
+  std::vector<std::byte> bytes;
+  std::FILE* f = std::fopen((std::string(CTNN_FIXTURES_DIR) + "/" + name).c_str(), "rb");
+  if (f == nullptr) return bytes;
+  std::byte buffer[4096];
+  for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;)
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  std::fclose(f);
+  return bytes;
+}
+
+// The values of an F32 tensor of a safetensors file, read here with no help from ctnn's parser.
+std::vector<float> tensor_values(const std::vector<std::byte>& file, std::string_view name) {
+  std::uint64_t n = 0;
+  for (int k = 0; k < 8; ++k) n |= std::uint64_t(file[std::size_t(k)]) << (8 * k);
+  const std::string header(reinterpret_cast<const char*>(file.data()) + 8, n);
+  std::string key(name.size() + 2, '"');
+  name.copy(key.data() + 1, name.size());
+  const std::size_t at = header.find(key);
+  if (at == std::string::npos) return {};
+  std::size_t begin = 0, end = 0;
+  if (std::sscanf(header.c_str() + header.find("data_offsets", at), "data_offsets\":[%zu,%zu",
+                  &begin, &end) != 2)
+    return {};
+  std::vector<float> values((end - begin) / 4);
+  std::memcpy(values.data(), file.data() + 8 + n + begin, end - begin);
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("An LSTM from PyTorch gives torch's outputs over 2,000 samples, whole and streamed",
+          "[recurrent]") {
+  // examples/pytorch_safetensors.py export lstm: nn.LSTM(1, 8) (seed 0) on two sequences of
+  // 2,000 samples (a decaying chirp, noise in [-1, 1]); test vectors: torch's h for every frame.
+  using Whole = Network<Input<2000, 1>, LSTM<8>>;
+  const auto file = read_fixture("torch_lstm.safetensors");
+  REQUIRE(!file.empty());
+  static Whole whole;
+  const LoadResult r = load(whole, file, LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 2);  // every output within 1e-5 * max(1, |torch's|)
+
+  const std::vector<float> x = tensor_values(file, "ctnn.test_input");
+  const std::vector<float> expected = tensor_values(file, "ctnn.test_output");
+  REQUIRE(x.size() == 2 * 2000);
+  REQUIRE(expected.size() == 2 * 2000 * 8);
+
+  // The same parameters bound to one frame and to 40 frames per call.
+  static Network<Input<1, 1>, LSTM<8>> frame;
+  static Network<Input<40, 1>, LSTM<8>> block;
+  copy_parameters(whole, frame);
+  copy_parameters(whole, block);
+  double worst = 0;
+  for (std::size_t s = 0; s < 2; ++s) {
+    frame.reset();
+    block.reset();
+    for (std::size_t t = 0; t < 2000; ++t) {
+      const auto y = frame.stream(Vector<float, 1>{{{x[s * 2000 + t]}}});
+      for (std::size_t k = 0; k < 8; ++k)
+        worst = std::max(worst, double(std::abs(y[k] - expected[(s * 2000 + t) * 8 + k])));
+    }
+    for (std::size_t part = 0; part < 50; ++part) {
+      Vector<float, 40> xs;
+      for (std::size_t t = 0; t < 40; ++t) xs[t] = x[s * 2000 + part * 40 + t];
+      const auto y = block.stream(xs);
+      for (std::size_t i = 0; i < 40 * 8; ++i)
+        worst = std::max(worst, double(std::abs(y[i] - expected[(s * 2000 + part * 40) * 8 + i])));
+    }
+  }
+  INFO("largest difference from torch, streamed: " << worst);
+  CHECK(worst <= 1e-5);
+}
+
+TEST_CASE("Stacked GRUs from PyTorch, and an LSTM module with torch's own names, load and match",
+          "[recurrent]") {
+  // export gru_stack: nn.Sequential(GRU(2, 6), GRU(6, 4), LastFrame(), Linear(4, 3)), 8 samples.
+  const auto stack = read_fixture("torch_gru_stack.safetensors");
+  static Network<Input<12, 2>, GRU<6>, GRU<4>, LastFrame, Dense<3>> gru;
+  const LoadResult r = load(gru, stack, LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);
+
+  // export rec_lin: rec = nn.LSTM(1, 8, num_layers=2), lin = nn.Linear(8, 1) on every frame.
+  const auto module = read_fixture("torch_rec_lin.safetensors");
+  using RecLin = Network<Input<64, 1>, LSTM<8>, LSTM<8>, Linear<1>>;
+  static RecLin rec_lin;
+  static constexpr std::string_view names[] = {
+      "rec.weight_ih_l0", "rec.weight_hh_l0", "rec.bias_ih_l0", "rec.bias_hh_l0",
+      "rec.weight_ih_l1", "rec.weight_hh_l1", "rec.bias_ih_l1", "rec.bias_hh_l1",
+      "lin.weight",       "lin.bias"};
+  const LoadResult m = load(rec_lin, module, LoadOptions{.names = names, .test_tolerance = 1e-5f});
+  INFO(to_string(m).c_str());
+  REQUIRE(m.ok());
+  CHECK(m.tested_samples == 8);
+  CHECK(architecture<RecLin> == std::string_view{"Input<64, 1> LSTM<8> LSTM<8> Linear<1>"});
+
+  // The layers' names in ctnn's own files: nn.Sequential's, with torch's per-layer names.
+  std::vector<std::string> seen;
+  for_each_parameter(rec_lin,
+                     [&](std::size_t layer, std::string_view, std::string_view name, const auto&) {
+                       std::string entry = std::to_string(layer);
+                       entry += ':';
+                       entry += name;
+                       seen.push_back(entry);
+                     });
+  CHECK(seen == std::vector<std::string>{"1:weight_ih_l0", "1:weight_hh_l0", "1:bias_ih_l0",
+                                         "1:bias_hh_l0", "2:weight_ih_l0", "2:weight_hh_l0",
+                                         "2:bias_ih_l0", "2:bias_hh_l0", "3:weight", "3:bias"});
+
+  // A gate block in another order (i and f swapped in weight_ih_l0) fits every shape; the test
+  // vectors catch it and the network is untouched.
+  auto swapped = module;
+  std::uint64_t n = 0;
+  for (int k = 0; k < 8; ++k) n |= std::uint64_t(swapped[std::size_t(k)]) << (8 * k);
+  std::byte* w = swapped.data() + 8 + n;  // rec.weight_ih_l0 is the first tensor: [32, 1]
+  std::byte gate_i[32];
+  std::memcpy(gate_i, w, 32);
+  std::memcpy(w, w + 32, 32);
+  std::memcpy(w + 32, gate_i, 32);
+  const RecLin before = rec_lin;
+  const LoadResult bad = load(rec_lin, swapped, LoadOptions{.names = names});
+  CHECK(bad.status == LoadStatus::test_vectors_differ);
+  CHECK(rec_lin == before);
+}
+
+namespace {
+// The batch of examples/pytorch_safetensors.py train: exact in float.
+template <std::size_t Time, std::size_t Channels>
+Matrix<float, 4, Time * Channels> training_batch() {
+  Matrix<float, 4, Time * Channels> x;
+  for (std::size_t b = 0; b < 4; ++b)
+    for (std::size_t t = 0; t < Time; ++t)
+      for (std::size_t c = 0; c < Channels; ++c)
+        x(b, t * Channels + c) = float(int((5 * b + 3 * t + 7 * c) % 11) - 5) / 8;
+  return x;
+}
+Matrix<float, 4, 1> training_target() {
+  Matrix<float, 4, 1> t;
+  for (std::size_t b = 0; b < 4; ++b) t(b, 0) = float(int(b % 3) - 1) / 2;
+  return t;
+}
+
+// Loads INITIAL into a float and a double network, takes five Adam steps (lr 0.01, MSE) on the
+// batch, and compares every parameter with TRAINED's (torch, float, after the same steps).
+// Double: every parameter within 1e-5 relative (a floor of 1e-2). Float: the same, except where a
+// parameter's first gradient is below 1e-6, within 100x Adam's epsilon: there the step
+// m / (sqrt(v) + eps) turns float round-off of the gradient into a difference of the step (torch's
+// float run is no closer to the double one), so those are held to 1e-5 absolute, 2e-4 of the most
+// that five steps of 0.01 can move a parameter.
+template <class T, class Net, std::size_t Time, std::size_t Channels>
+std::vector<T> trained_parameters(const std::vector<std::byte>& file, std::vector<T>* first) {
+  static Net net;
+  const LoadResult r = load(net, file, LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  Matrix<T, 4, Time * Channels> x;
+  const auto xf = training_batch<Time, Channels>();
+  for (std::size_t i = 0; i < x.size; ++i) x[i] = T(xf[i]);
+  Matrix<T, 4, 1> t;
+  for (std::size_t i = 0; i < 4; ++i) t[i] = T(training_target()[i]);
+  if (first != nullptr) {
+    static Workspace<Net, 4> ws;
+    static Gradients<Net> g;
+    compute_gradients<MeanSquaredError>(net, x, t, ws, g);
+    detail::for_each_tensor(
+        [&](const auto& gradient) {
+          for (std::size_t i = 0; i < gradient.size; ++i) first->push_back(gradient[i]);
+        },
+        g.layers());
+  }
+  static Trainer<Net, MeanSquaredError, Adam<Net>, 4> trainer{AdamOptions{.learning_rate = 0.01}};
+  for (int step = 0; step < 5; ++step) REQUIRE(trainer.step(net, x, t).ok());
+  std::vector<T> values;
+  for_each_parameter(std::as_const(net),
+                     [&](std::size_t, std::string_view, std::string_view, const auto& tensor) {
+                       for (std::size_t i = 0; i < tensor.size; ++i) values.push_back(tensor[i]);
+                     });
+  return values;
+}
+
+template <class NetF, class NetD, std::size_t Time, std::size_t Channels>
+void check_training_against_torch(const char* initial, const char* trained) {
+  const auto start = read_fixture(initial);
+  static NetF torch_net;
+  const LoadResult r = load(torch_net, read_fixture(trained), LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  std::vector<float> torch_values;
+  for_each_parameter(std::as_const(torch_net),
+                     [&](std::size_t, std::string_view, std::string_view, const auto& tensor) {
+                       for (std::size_t i = 0; i < tensor.size; ++i)
+                         torch_values.push_back(tensor[i]);
+                     });
+  std::vector<double> first_gradient;
+  const auto in_float = trained_parameters<float, NetF, Time, Channels>(start, nullptr);
+  const auto in_double = trained_parameters<double, NetD, Time, Channels>(start, &first_gradient);
+  REQUIRE(torch_values.size() == NetF::parameter_count);
+  REQUIRE(in_float.size() == NetF::parameter_count);
+  REQUIRE(first_gradient.size() == NetF::parameter_count);
+  double worst_double = 0, worst_float = 0, worst_near_epsilon = 0;
+  std::size_t near_epsilon = 0;
+  for (std::size_t i = 0; i < torch_values.size(); ++i) {
+    const double theirs = torch_values[i], scale = std::max(std::abs(theirs), 1e-2);
+    worst_double = std::max(worst_double, std::abs(in_double[i] - theirs) / scale);
+    if (std::abs(first_gradient[i]) < 1e-6) {
+      ++near_epsilon;
+      worst_near_epsilon = std::max(worst_near_epsilon, std::abs(double(in_float[i]) - theirs));
+    } else {
+      worst_float = std::max(worst_float, std::abs(double(in_float[i]) - theirs) / scale);
+    }
+  }
+  INFO("after 5 Adam steps, largest relative difference from torch: double "
+       << worst_double << ", float " << worst_float << "; float, " << near_epsilon
+       << " parameters with a first gradient below 1e-6: " << worst_near_epsilon << " absolute");
+  CHECK(worst_double <= 1e-5);
+  CHECK(worst_float <= 1e-5);
+  CHECK(worst_near_epsilon <= 1e-5);
+  CHECK(near_epsilon < NetF::parameter_count / 10);
+}
+}  // namespace
+
+TEST_CASE("Five Adam steps of backpropagation through time give torch's parameters",
+          "[recurrent][training]") {
+  SECTION("LSTM(1, 8), last frame, Linear(8, 1)") {
+    check_training_against_torch<Network<Input<32, 1>, LSTM<8>, LastFrame, Dense<1>>,
+                                 BasicNetwork<double, Input<32, 1>, LSTM<8>, LastFrame, Dense<1>>,
+                                 32, 1>("torch_lstm_train_initial.safetensors",
+                                        "torch_lstm_train_after.safetensors");
+  }
+  SECTION("GRU(2, 6), GRU(6, 5), last frame, Linear(5, 1)") {
+    check_training_against_torch<
+        Network<Input<32, 2>, GRU<6>, GRU<5>, LastFrame, Dense<1>>,
+        BasicNetwork<double, Input<32, 2>, GRU<6>, GRU<5>, LastFrame, Dense<1>>, 32, 2>(
+        "torch_gru_train_initial.safetensors", "torch_gru_train_after.safetensors");
+  }
+}

@@ -121,6 +121,21 @@ constexpr void activate_backward(const T* a, const T* da, T* dz) {
   else
     CTNN_SIMD(activate_backward<N, F>(a, da, dz));
 }
+/// The element-wise part of one LSTM or GRU frame (layers/recurrent.hpp).
+template <std::size_t H, class Gate, class Tanh, bool Keep, class T>
+constexpr void lstm_cell(const T* z, const T* b, T* c, T* h, T* gates, T* tanh_c) {
+  if (use_scalar_kernels())
+    scalar::lstm_cell<H, Gate, Tanh, Keep>(z, b, c, h, gates, tanh_c);
+  else
+    CTNN_SIMD(lstm_cell<H, Gate, Tanh, Keep>(z, b, c, h, gates, tanh_c));
+}
+template <std::size_t H, class Gate, class Tanh, bool Keep, class T>
+constexpr void gru_cell(const T* u, const T* v, T* h, T* gates, T* hidden_n) {
+  if (use_scalar_kernels())
+    scalar::gru_cell<H, Gate, Tanh, Keep>(u, v, h, gates, hidden_n);
+  else
+    CTNN_SIMD(gru_cell<H, Gate, Tanh, Keep>(u, v, h, gates, hidden_n));
+}
 template <std::size_t M, std::size_t K, std::size_t N, class T>
 constexpr void gemm_tn(const T* a, const T* g, T* c) {
   if (use_scalar_kernels())

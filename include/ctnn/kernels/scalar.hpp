@@ -125,6 +125,41 @@ constexpr void activate_backward(const T* a, const T* da, T* dz) {
   for (std::size_t i = 0; i < N; ++i) dz[i] = F::gradient(a[i], da[i]);
 }
 
+/// One LSTM frame's element-wise part (the SIMD kernel's contract, kernels/simd.hpp).
+template <std::size_t H, class Gate, class Tanh, bool Keep, class T>
+constexpr void lstm_cell(const T* z, const T* b, T* c, T* h, T* gates, T* tanh_c) {
+  for (std::size_t k = 0; k < H; ++k) {
+    const T i = Gate::value(z[k] + b[k]), f = Gate::value(z[H + k] + b[H + k]);
+    const T g = Tanh::value(z[2 * H + k] + b[2 * H + k]);
+    const T o = Gate::value(z[3 * H + k] + b[3 * H + k]);
+    c[k] = f * c[k] + i * g;
+    const T t = Tanh::value(c[k]);
+    h[k] = o * t;
+    if constexpr (Keep) {
+      gates[k] = i;
+      gates[H + k] = f;
+      gates[2 * H + k] = g;
+      gates[3 * H + k] = o;
+      tanh_c[k] = t;
+    }
+  }
+}
+/// One GRU frame's element-wise part (the SIMD kernel's contract, kernels/simd.hpp).
+template <std::size_t H, class Gate, class Tanh, bool Keep, class T>
+constexpr void gru_cell(const T* u, const T* v, T* h, T* gates, T* hidden_n) {
+  for (std::size_t k = 0; k < H; ++k) {
+    const T r = Gate::value(u[k] + v[k]), z = Gate::value(u[H + k] + v[H + k]);
+    const T n = Tanh::value(u[2 * H + k] + r * v[2 * H + k]);
+    h[k] = n + z * (h[k] - n);
+    if constexpr (Keep) {
+      gates[k] = r;
+      gates[H + k] = z;
+      gates[2 * H + k] = n;
+      hidden_n[k] = v[2 * H + k];
+    }
+  }
+}
+
 /// Row-wise softmax of z (M, N), stable: the row maximum is subtracted before exp.
 template <std::size_t M, std::size_t N, class T>
 constexpr void softmax_rows(const T* z, T* s) {

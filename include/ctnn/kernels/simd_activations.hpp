@@ -141,6 +141,20 @@ struct vector_form<activation::fast_tanh> {
 };
 
 template <>
+struct vector_form<activation::fast_sigmoid> {
+  template <class D, class V>
+  static HWY_INLINE V value(D d, V z) {
+    using T = hn::TFromD<D>;
+    const V half = hn::Set(d, T(0.5));
+    return hn::MulAdd(half, vector_form<activation::fast_tanh>::value(d, hn::Mul(half, z)), half);
+  }
+  template <class D, class V>
+  static HWY_INLINE V gradient(D d, V a, V g) {
+    return vector_form<activation::sigmoid>::gradient(d, a, g);
+  }
+};
+
+template <>
 struct vector_form<activation::identity> {
   template <class D, class V>
   static HWY_INLINE V value(D, V z) {

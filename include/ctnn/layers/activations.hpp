@@ -76,6 +76,8 @@ struct ActivationLayer : WithParameters<NoParameters> {
 /// ActivationLayer.
 template <class Function, Initialization Init>
 struct ActivationSpec {
+  /// The element-wise function (activation_functions.hpp).
+  using function = Function;
   /// The initialization of the dense layer that feeds this activation.
   static constexpr Initialization initialization = Init;
   template <class S>

@@ -25,15 +25,26 @@
 ///
 /// State: stream() continues one stream from the h (and c) of the previous call; reset() zeroes
 /// them. forward() starts every sequence of the batch from zero, as PyTorch does without h0.
+///
+/// Activations: `LSTM<H>` and `GRU<H>` use ctnn's Sigmoid and Tanh (activation_functions.hpp: a
+/// few ulp); `LSTM<H, FastTanh>` and `GRU<H, FastTanh>` use FastTanh (2.9e-7 absolute) and the
+/// sigmoid through it (fast_sigmoid, 1.5e-7 absolute): no exponential, no branch. The parameters
+/// and files are the same; backward uses the gates' values either way.
+///
+/// Each frame is two matrix-vector products on the batch-1 kernels (u = x W_ih + b_ih, then the
+/// LSTM's h W_hh + u, the GRU's h W_hh + b_hh) and one element-wise pass of the cell's kernel
+/// (kernels::lstm_cell, gru_cell: every gate, c and h in registers, a vector of units at a time).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <type_traits>
 
 #include "ctnn/detail/math.hpp"
 #include "ctnn/kernels/dispatch.hpp"
 #include "ctnn/layers/activation_functions.hpp"
+#include "ctnn/layers/activations.hpp"
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/matrix.hpp"
 #include "ctnn/random.hpp"
@@ -134,27 +145,17 @@ struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> 
   }
 
  protected:
-  /// out = b + v W for a row v of N values and W of shape (N, gate_width).
-  template <std::size_t N>
-  static constexpr void affine(const T* v, const Matrix<T, N, gate_width>& w,
-                               const Matrix<T, 1, gate_width>& b, T* out) {
-    for (std::size_t j = 0; j < gate_width; ++j) out[j] = b[j];
-    for (std::size_t k = 0; k < N; ++k) {
-      const T vk = v[k];
-      const T* row = w.data() + k * gate_width;
-      for (std::size_t j = 0; j < gate_width; ++j) out[j] += vk * row[j];
-    }
+  /// u = x W_ih + b_ih for one frame (the matrix-vector kernel reads whole vectors: the frame is
+  /// copied into a padded row first).
+  constexpr void project_input(const T* x, Matrix<T, 1, gate_width>& u) const {
+    Matrix<T, 1, C> frame;
+    for (std::size_t k = 0; k < C; ++k) frame[k] = x[k];
+    kernels::gemm<1, C, gate_width>(frame.data(), this->input_weights.data(),
+                                    this->input_bias.data(), u.data());
   }
-  /// out[k] = sum_j d[j] W[k, j]: d W^T for one row d.
-  template <std::size_t N>
-  static constexpr void times_transposed_row(const T* d, const Matrix<T, N, gate_width>& w,
-                                             T* out) {
-    for (std::size_t k = 0; k < N; ++k) {
-      const T* row = w.data() + k * gate_width;
-      T sum = T(0);
-      for (std::size_t j = 0; j < gate_width; ++j) sum += d[j] * row[j];
-      out[k] = sum;
-    }
+  /// out = d W_hh^T for one row d of dC/dV (G W^T at batch 1; out is a padded row).
+  constexpr void hidden_gradient(const T* d, Matrix<T, 1, Hidden>& out) const {
+    kernels::gemm_nt<1, gate_width, Hidden>(d, this->hidden_weights.data(), out.data());
   }
   /// The products over all B*Time frames: dW_ih = X^T dU, dW_hh = H_prev^T dV, the biases'
   /// column sums, and dX = dU W_ih^T when wanted.
@@ -178,9 +179,18 @@ struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> 
 
 }  // namespace detail
 
-/// The bound LSTM layer (nn.LSTM's cell, one layer) over Time frames of C channels.
-template <class T, std::size_t Time, std::size_t C, std::size_t Hidden>
-struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden>, T, Time, C, Hidden, 4> {
+namespace detail {
+/// The gates' sigmoid that goes with a cell's tanh: exact with exact, fast with fast.
+template <class Tanh>
+using gate_sigmoid = std::conditional_t<std::is_same_v<Tanh, activation::fast_tanh>,
+                                        activation::fast_sigmoid, activation::sigmoid>;
+}  // namespace detail
+
+/// The bound LSTM layer (nn.LSTM's cell, one layer) over Time frames of C channels; Tanh is
+/// activation::tanh or activation::fast_tanh.
+template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh>
+struct LSTMLayer
+    : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh>, T, Time, C, Hidden, 4> {
   using base = detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4>;
   friend base;
   static constexpr std::string_view kind = "LSTM";
@@ -188,8 +198,8 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden>, T, Time,
 
   /// What persists between stream() calls: the hidden state h and the cell state c.
   struct state_type {
-    std::array<T, Hidden> h{};
-    std::array<T, Hidden> c{};
+    Matrix<T, 1, Hidden> h{};
+    Matrix<T, 1, Hidden> c{};
   };
   /// Per frame of a training batch: the gates after their activations (i, f, g, o), c_t and
   /// tanh(c_t); the previous c and h; in backward, dC/da.
@@ -215,7 +225,8 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden>, T, Time,
                           const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
                           typename base::parameters_type& gradient, cache<B>& c) const {
     for (std::size_t b = 0; b < B; ++b) {
-      std::array<T, Hidden> dh_next{}, dc_next{};
+      Matrix<T, 1, Hidden> dh_next{};
+      std::array<T, Hidden> dc_next{};
       for (std::size_t t = Time; t-- > 0;) {
         const std::size_t row = b * Time + t;
         const frame_cache& f = c.frames[row];
@@ -231,7 +242,7 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden>, T, Time,
           da[3 * Hidden + k] = dh * tc * o * (T(1) - o);
           dc_next[k] = dc * fg;
         }
-        base::template times_transposed_row<Hidden>(da, this->hidden_weights, dh_next.data());
+        this->hidden_gradient(da, dh_next);
       }
     }
     this->template parameter_gradients<InputGradient, B>(x, dx, gradient, c, c.gate_gradient.data(),
@@ -239,36 +250,32 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden>, T, Time,
   }
 
  private:
-  /// One frame: x (C values) and the state in, y = h_t out; the state advances.
+  using gate = detail::gate_sigmoid<Tanh>;
+
+  /// One frame: x (C values) and the state in, y = h_t out; the state advances. The products:
+  /// u = x W_ih + b_ih, then z = h W_hh + u; the cell kernel adds b_hh.
   constexpr void step(state_type& s, const T* x, T* y, frame_cache* keep) const {
-    std::array<T, G> a{}, hidden{};
-    base::template affine<C>(x, this->input_weights, this->input_bias, a.data());
-    base::template affine<Hidden>(s.h.data(), this->hidden_weights, this->hidden_bias,
-                                  hidden.data());
-    for (std::size_t j = 0; j < G; ++j) {
-      const T z = a[j] + hidden[j];
-      a[j] = (j >= 2 * Hidden && j < 3 * Hidden) ? activation::tanh::value(z)
-                                                 : activation::sigmoid::value(z);
+    Matrix<T, 1, G> u, z;
+    this->project_input(x, u);
+    kernels::gemm<1, Hidden, G>(s.h.data(), this->hidden_weights.data(), u.data(), z.data());
+    if (keep == nullptr) {
+      kernels::lstm_cell<Hidden, gate, Tanh, false>(z.data(), this->hidden_bias.data(), s.c.data(),
+                                                    s.h.data(), static_cast<T*>(nullptr),
+                                                    static_cast<T*>(nullptr));
+    } else {
+      for (std::size_t k = 0; k < Hidden; ++k) keep->previous_cell[k] = s.c[k];
+      kernels::lstm_cell<Hidden, gate, Tanh, true>(z.data(), this->hidden_bias.data(), s.c.data(),
+                                                   s.h.data(), keep->gates.data(),
+                                                   keep->tanh_cell.data());
     }
-    for (std::size_t k = 0; k < Hidden; ++k) {
-      const T cell = a[Hidden + k] * s.c[k] + a[k] * a[2 * Hidden + k];
-      const T tc = activation::tanh::value(cell);
-      if (keep != nullptr) {
-        keep->previous_cell[k] = s.c[k];
-        keep->cell[k] = cell;
-        keep->tanh_cell[k] = tc;
-      }
-      s.c[k] = cell;
-      s.h[k] = a[3 * Hidden + k] * tc;
-      y[k] = s.h[k];
-    }
-    if (keep != nullptr) keep->gates = a;
+    for (std::size_t k = 0; k < Hidden; ++k) y[k] = s.h[k];
   }
 };
 
-/// The bound GRU layer (nn.GRU's cell, one layer, "reset after") over Time frames of C channels.
-template <class T, std::size_t Time, std::size_t C, std::size_t Hidden>
-struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden>, T, Time, C, Hidden, 3> {
+/// The bound GRU layer (nn.GRU's cell, one layer, "reset after") over Time frames of C channels;
+/// Tanh is activation::tanh or activation::fast_tanh.
+template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh>
+struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, Time, C, Hidden, 3> {
   using base = detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3>;
   friend base;
   static constexpr std::string_view kind = "GRU";
@@ -276,7 +283,7 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden>, T, Time, C
 
   /// What persists between stream() calls: the hidden state h.
   struct state_type {
-    std::array<T, Hidden> h{};
+    Matrix<T, 1, Hidden> h{};
   };
   /// Per frame of a training batch: r, z, n and v_n = (h W_hh + b_hh)_n.
   struct frame_cache {
@@ -300,7 +307,8 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden>, T, Time, C
                           const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
                           typename base::parameters_type& gradient, cache<B>& c) const {
     for (std::size_t b = 0; b < B; ++b) {
-      std::array<T, Hidden> dh_next{}, dh_direct{};
+      Matrix<T, 1, Hidden> dh_next{};
+      std::array<T, Hidden> dh_direct{};
       for (std::size_t t = Time; t-- > 0;) {
         const std::size_t row = b * Time + t;
         const frame_cache& f = c.frames[row];
@@ -319,7 +327,7 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden>, T, Time, C
           dv[2 * Hidden + k] = da_n * r;
           dh_direct[k] = dh * z;
         }
-        base::template times_transposed_row<Hidden>(dv, this->hidden_weights, dh_next.data());
+        this->hidden_gradient(dv, dh_next);
         for (std::size_t k = 0; k < Hidden; ++k) dh_next[k] += dh_direct[k];
       }
     }
@@ -328,30 +336,32 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden>, T, Time, C
   }
 
  private:
+  using gate = detail::gate_sigmoid<Tanh>;
+
+  /// One frame: x (C values) and the state in, y = h_t out; the state advances.
   constexpr void step(state_type& s, const T* x, T* y, frame_cache* keep) const {
-    std::array<T, G> u{}, v{};
-    base::template affine<C>(x, this->input_weights, this->input_bias, u.data());
-    base::template affine<Hidden>(s.h.data(), this->hidden_weights, this->hidden_bias, v.data());
-    for (std::size_t k = 0; k < Hidden; ++k) {
-      const T r = activation::sigmoid::value(u[k] + v[k]);
-      const T z = activation::sigmoid::value(u[Hidden + k] + v[Hidden + k]);
-      const T n = activation::tanh::value(u[2 * Hidden + k] + r * v[2 * Hidden + k]);
-      if (keep != nullptr) {
-        keep->gates[k] = r;
-        keep->gates[Hidden + k] = z;
-        keep->gates[2 * Hidden + k] = n;
-        keep->hidden_n[k] = v[2 * Hidden + k];
-      }
-      s.h[k] = (T(1) - z) * n + z * s.h[k];
-      y[k] = s.h[k];
-    }
+    Matrix<T, 1, G> u, v;
+    this->project_input(x, u);
+    kernels::gemm<1, Hidden, G>(s.h.data(), this->hidden_weights.data(), this->hidden_bias.data(),
+                                v.data());
+    if (keep == nullptr)
+      kernels::gru_cell<Hidden, gate, Tanh, false>(
+          u.data(), v.data(), s.h.data(), static_cast<T*>(nullptr), static_cast<T*>(nullptr));
+    else
+      kernels::gru_cell<Hidden, gate, Tanh, true>(u.data(), v.data(), s.h.data(),
+                                                  keep->gates.data(), keep->hidden_n.data());
+    for (std::size_t k = 0; k < Hidden; ++k) y[k] = s.h[k];
   }
 };
 
 namespace detail {
 /// The spec of a recurrent layer: accepts any sequence, keeps its Time, gives Hidden channels.
-template <template <class, std::size_t, std::size_t, std::size_t> class Bound, std::size_t Hidden>
+template <template <class, std::size_t, std::size_t, std::size_t, class> class Bound,
+          std::size_t Hidden, class Activation>
 struct RecurrentSpec {
+  static_assert(std::is_same_v<typename Activation::function, activation::tanh> ||
+                    std::is_same_v<typename Activation::function, activation::fast_tanh>,
+                "ctnn::LSTM<Hidden, A> / ctnn::GRU<Hidden, A>: A is Tanh or FastTanh");
   static constexpr std::size_t units = Hidden;
   using accepted = any_sequence;
   template <class S>
@@ -359,19 +369,21 @@ struct RecurrentSpec {
   template <class S>
   using output_shape = Sequence<S::time, Hidden>;
   template <class T, class S>
-  using layer = Bound<T, S::time, S::channels, Hidden>;
+  using layer = Bound<T, S::time, S::channels, Hidden, typename Activation::function>;
 };
 }  // namespace detail
 
 /// An LSTM layer of Hidden units (PyTorch's nn.LSTM, one layer, batch_first) over the sequence
-/// before it; its output is every frame's hidden state, Sequence<Time, Hidden>.
-template <std::size_t Hidden>
-struct LSTM : detail::RecurrentSpec<LSTMLayer, Hidden> {};
+/// before it; its output is every frame's hidden state, Sequence<Time, Hidden>. Activation: Tanh
+/// (exact) or FastTanh (the cell's tanh and sigmoid without exponentials).
+template <std::size_t Hidden, class Activation = Tanh>
+struct LSTM : detail::RecurrentSpec<LSTMLayer, Hidden, Activation> {};
 
 /// A GRU layer of Hidden units (PyTorch's nn.GRU, one layer, batch_first) over the sequence before
-/// it; its output is every frame's hidden state, Sequence<Time, Hidden>.
-template <std::size_t Hidden>
-struct GRU : detail::RecurrentSpec<GRULayer, Hidden> {};
+/// it; its output is every frame's hidden state, Sequence<Time, Hidden>. Activation: Tanh (exact)
+/// or FastTanh.
+template <std::size_t Hidden, class Activation = Tanh>
+struct GRU : detail::RecurrentSpec<GRULayer, Hidden, Activation> {};
 
 /// The bound last-frame layer: the last of Time frames of C channels, as C features.
 template <class T, std::size_t Time, std::size_t C>

@@ -13,6 +13,7 @@
 #include "ctnn/io/safetensors.hpp"
 #include "ctnn/layers/conv1d.hpp"
 #include "ctnn/layers/dense.hpp"
+#include "ctnn/layers/recurrent.hpp"
 #include "ctnn/train.hpp"
 
 using namespace ctnn;
@@ -204,3 +205,94 @@ TEST_CASE("Saving and loading weights with test vectors allocate nothing", "[no-
   CHECK(target == source);
   CHECK(count == 0);
 }
+
+TEST_CASE("Recurrent networks allocate nothing: forward, stream, training steps", "[no-heap]") {
+  using Window = Network<Input<32, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  using Frame = Network<Input<1, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  using Block = Network<Input<64, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  static Window window{Seed{2}};
+  static Frame frame;
+  static Block block;
+  static Trainer<Window, MeanSquaredError, Adam<Window>, 4> trainer;
+  copy_parameters(window, frame);
+  copy_parameters(window, block);
+  const auto x = Matrix<float, 4, 32>::filled(0.25f);
+  const auto t = Matrix<float, 4, 32>::filled(0.1f);
+  float sink = 0;
+  std::size_t forward = 0, streamed = 0, blocks = 0, training = 0;
+  {
+    alloc::Scope scope;
+    sink += window.forward(x)(3, 31);
+    forward = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    for (int i = 0; i < 256; ++i) sink += frame.stream(Vector<float, 1>::filled(0.5f))[0];
+    streamed = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    for (int i = 0; i < 4; ++i) sink += block.stream(Vector<float, 64>::filled(0.5f))[63];
+    blocks = alloc::count();
+  }
+  {
+    alloc::Scope scope;
+    for (int i = 0; i < 3; ++i) sink += trainer.step(window, x, t).loss;
+    training = alloc::count();
+  }
+  CHECK(forward == 0);
+  CHECK(streamed == 0);
+  CHECK(blocks == 0);
+  CHECK(training == 0);
+  CHECK(sink != 0);
+}
+
+#if defined(CTNN_TEST_SECCOMP)
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+
+// As audio hosts check a real-time callback, but enforced by the kernel: a child process enters
+// seccomp's strict mode (only read, write, _exit and sigreturn are allowed; any other system call
+// kills it), then streams one second of audio at 48 kHz through a recurrent model one sample per
+// call and in blocks of 64. An allocation that reaches the system (mmap, brk), a contended lock
+// (futex), a clock or file read, an exception's unwinding tables: any of them kills the child.
+TEST_CASE("stream() makes no system call: a child in seccomp strict mode streams one second",
+          "[no-heap][real-time]") {
+  using Frame = Network<Input<1, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  using Block = Network<Input<64, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  static Frame frame{Seed{4}};
+  static Block block;
+  copy_parameters(frame, block);
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0) syscall(SYS_exit, 3);
+    float sink = 0;
+    for (int i = 0; i < 48000; ++i) sink += frame.stream(Vector<float, 1>::filled(0.25f))[0];
+    for (int i = 0; i < 750; ++i) sink += block.stream(Vector<float, 64>::filled(0.25f))[63];
+    syscall(SYS_exit, sink == sink ? 0 : 2);  // exit_group is not allowed in strict mode
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  INFO("child status " << status << (WIFSIGNALED(status) ? " (killed by a signal)" : ""));
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+
+  // The check itself: a call that makes a system call is killed.
+  const pid_t bad = fork();
+  REQUIRE(bad >= 0);
+  if (bad == 0) {
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) != 0) syscall(SYS_exit, 3);
+    (void)getpid();  // not allowed
+    syscall(SYS_exit, 0);
+  }
+  REQUIRE(waitpid(bad, &status, 0) == bad);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGKILL);
+}
+#endif

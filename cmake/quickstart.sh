@@ -4,6 +4,8 @@
 #   sh cmake/quickstart.sh test   builds and runs the whole test suite: GCC, Clang, GCC without SIMD
 #                                 flags, GCC with runtime dispatch (also under qemu-x86_64 as
 #                                 older CPUs), and the aarch64 cross build under qemu-aarch64
+#   sh cmake/quickstart.sh amp    makes a training pair with sox, trains an LSTM amp model on it,
+#                                 streams the input through it (examples/amp, build/amp/)
 #   sh cmake/quickstart.sh bench  builds and runs the benchmarks (ctnn, Eigen, scalar, dispatch,
 #                                 RTNeural-style; FMA peak; the cost of the training step's checks;
 #                                 the width x batch sweep against OpenBLAS; compile time by depth)
@@ -15,10 +17,12 @@ what=${1:-}
 case "$what" in
   demo) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev" ;;
   test) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev catch2 clang-format
-                  libbenchmark-dev libeigen3-dev libxsimd-dev libopenblas-serial-dev qemu-user g++-aarch64-linux-gnu" ;;
+                  libbenchmark-dev libeigen3-dev libxsimd-dev libopenblas-serial-dev qemu-user g++-aarch64-linux-gnu
+                  sox" ;;
+  amp) packages="g++ cmake ninja-build ccache libboost-dev libhwy-dev sox" ;;
   bench) packages="g++ clang cmake ninja-build ccache libboost-dev libhwy-dev libbenchmark-dev
                    libeigen3-dev libxsimd-dev libopenblas-serial-dev time" ;;
-  *) echo "usage: sh cmake/quickstart.sh demo|test|bench" >&2; exit 2 ;;
+  *) echo "usage: sh cmake/quickstart.sh demo|test|amp|bench" >&2; exit 2 ;;
 esac
 
 missing=""
@@ -45,6 +49,12 @@ case "$what" in
     cmake --build --preset default --target demo -j "$jobs"
     ./build/default/examples/demo
     ;;
+  amp)
+    cmake --preset default -DCTNN_BUILD_TESTS=OFF >/dev/null
+    cmake --build --preset default --target amp_model -j "$jobs"
+    sh examples/amp/make_pair.sh build/amp
+    ./build/default/examples/amp_model build/amp 20
+    ;;
   test)
     # The default preset also builds the benchmarks, so that they cannot rot (a smoke test runs
     # them once, briefly; timings are never tested).
@@ -62,6 +72,7 @@ case "$what" in
     cmake --build --preset bench -j "$jobs"
     ./build/bench/benchmarks/ctnn_bench        # 5 alternating rounds per case, CPU times, peak
     ./build/bench/benchmarks/ctnn_bench_checks # what a training step's NaN/Inf checks cost
+    ./build/bench/benchmarks/ctnn_bench_recurrent  # LSTM/GRU per sample vs RTNeural-style, Eigen
     ./build/bench/benchmarks/ctnn_sweep --svg=build/bench/sweep.svg  # widths x batches vs Eigen, OpenBLAS
     sh benchmarks/compile_time.sh              # compile time and memory by network depth
     ;;

@@ -209,6 +209,8 @@ struct LSTMLayer
     std::array<T, Hidden> tanh_cell;
     std::array<T, Hidden> previous_cell;
   };
+  /// What backward needs from a training forward pass of B sequences: every frame's frame_cache
+  /// and h_{t-1}; and room for dC/da.
   template <std::size_t B>
   struct cache {
     std::array<frame_cache, B * Time> frames;
@@ -290,6 +292,8 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, T
     std::array<T, G> gates;
     std::array<T, Hidden> hidden_n;
   };
+  /// What backward needs from a training forward pass of B sequences: every frame's frame_cache
+  /// and h_{t-1}; and room for dU and dV.
   template <std::size_t B>
   struct cache {
     std::array<frame_cache, B * Time> frames;

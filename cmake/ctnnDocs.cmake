@@ -1,6 +1,6 @@
 # The API reference (docs/reference.md): target ctnn_docs runs Debian's doxygen on the public
-# headers into <build>/docs/html and fails on any warning about a public name of namespace ctnn
-# that has no summary, or about broken markup (cmake/ctnnDocWarnings.cmake says which count).
+# headers into <build>/docs/html and fails on any warning: a public name of namespace ctnn or a
+# member of one without a summary, or broken markup (cmake/ctnnDocWarnings.cmake).
 include_guard(GLOBAL)
 
 find_program(CTNN_DOXYGEN doxygen REQUIRED)

@@ -10,22 +10,29 @@ namespace ctnn {
 /// summed in, and whether networks of it can be trained.
 template <class T>
 struct element_traits {
+  /// True for the element types a Matrix may hold.
   static constexpr bool is_element = false;
 };
 
 /// float: an element type that can be trained; accumulates in float.
 template <>
 struct element_traits<float> {
+  /// float is an element type.
   static constexpr bool is_element = true;
+  /// Sums of products are kept in float.
   using accumulator_type = float;
+  /// Networks of float can be trained.
   static constexpr bool trainable = true;
 };
 
 /// double: an element type that can be trained; accumulates in double.
 template <>
 struct element_traits<double> {
+  /// double is an element type.
   static constexpr bool is_element = true;
+  /// Sums of products are kept in double.
   using accumulator_type = double;
+  /// Networks of double can be trained.
   static constexpr bool trainable = true;
 };
 

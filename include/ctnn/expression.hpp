@@ -32,10 +32,14 @@ concept Expression = std::is_base_of_v<Node, std::remove_cvref_t<E>>;
 /// to it (after the backward pass), and its children's records.
 template <class T, class... Children>
 struct Tape {
+  /// The node's value, from the forward sweep.
   T value{};
+  /// dL/d(this node), accumulated by the backward sweep.
   T grad{};
+  /// The children's tapes.
   std::tuple<Children...> children{};
 
+  /// The I-th child's tape.
   template <std::size_t I>
   constexpr const auto& child() const {
     return std::get<I>(children);
@@ -45,11 +49,14 @@ struct Tape {
 /// The I-th variable of gradient(expr, values...).
 template <std::size_t I>
 struct Var : Node {
+  /// Which of gradient()'s values this variable is.
   static constexpr std::size_t index = I;
+  /// Forward sweep: the variable's value.
   template <class T, std::size_t N>
   constexpr Tape<T> forward(const std::array<T, N>& x) const {
     return {x[I], T(0), {}};
   }
+  /// Backward sweep: adds the flowing gradient to the variable's partial derivative.
   template <class T, std::size_t N>
   constexpr void backward(Tape<T>& t, std::array<T, N>& partial) const {
     partial[I] += t.grad;
@@ -59,11 +66,14 @@ struct Var : Node {
 /// A constant of the expression (a literal operand); its gradient is not taken.
 template <class T>
 struct Const : Node {
+  /// The constant's value.
   T c;
+  /// Forward sweep: the constant.
   template <class U, std::size_t N>
   constexpr Tape<U> forward(const std::array<U, N>&) const {
     return {static_cast<U>(c), U(0), {}};
   }
+  /// Backward sweep: nothing flows into a constant.
   template <class U, std::size_t N>
   constexpr void backward(Tape<U>&, std::array<U, N>&) const {}
 };
@@ -72,8 +82,10 @@ struct Const : Node {
 /// of the node with respect to child i, given the children's values and the node's value.
 template <class Rule, class... Es>
 struct Op : Node {
+  /// The operands.
   std::tuple<Es...> args;
 
+  /// Forward sweep: the operands' tapes, then Rule's value.
   template <class T, std::size_t N>
   constexpr auto forward(const std::array<T, N>& x) const {
     return std::apply(
@@ -85,6 +97,7 @@ struct Op : Node {
         args);
   }
 
+  /// Backward sweep: each operand receives Rule's local derivative times the flowing gradient.
   template <class Tp, class T, std::size_t N>
   constexpr void backward(Tp& t, std::array<T, N>& partial) const {
     backward_children(t, partial, std::index_sequence_for<Es...>{});
@@ -103,10 +116,12 @@ struct Op : Node {
 namespace rule {
 /// Rule of a sum: every input receives the output gradient unchanged.
 struct sum {  // "distribute flow unchanged"
+  /// The operation's value for its operands' values.
   template <class... V>
   static constexpr auto value(V... v) {
     return (v + ...);
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t, class T, std::size_t N>
   static constexpr T local(const std::array<T, N>&, T) {
     return T(1);
@@ -114,10 +129,12 @@ struct sum {  // "distribute flow unchanged"
 };
 /// Rule of a difference: the first input receives the gradient, the second its negation.
 struct difference {
+  /// The operation's value for its operands' values.
   template <class T>
   static constexpr T value(T a, T b) {
     return a - b;
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t I, class T>
   static constexpr T local(const std::array<T, 2>&, T) {
     return I == 0 ? T(1) : T(-1);
@@ -125,10 +142,12 @@ struct difference {
 };
 /// Rule of a product: each input receives the gradient times the product of the others.
 struct product {  // "split flow and scale": the product of the other inputs (no division)
+  /// The operation's value for its operands' values.
   template <class... V>
   static constexpr auto value(V... v) {
     return (v * ...);
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t I, class T, std::size_t N>
   static constexpr T local(const std::array<T, N>& v, T) {
     T p = T(1);
@@ -139,10 +158,12 @@ struct product {  // "split flow and scale": the product of the other inputs (no
 };
 /// Rule of a quotient a / b: da = g / b, db = -g a / b^2.
 struct quotient {
+  /// The operation's value for its operands' values.
   template <class T>
   static constexpr T value(T a, T b) {
     return a / b;
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t I, class T>
   static constexpr T local(const std::array<T, 2>& v, T) {
     return I == 0 ? T(1) / v[1] : -v[0] / (v[1] * v[1]);
@@ -151,12 +172,14 @@ struct quotient {
 /// Rule of max and min: the whole gradient goes to the chosen input (the first one on ties).
 template <bool Max>
 struct extremum {  // "direct flow to the max input": the first one, on ties
+  /// The operation's value for its operands' values.
   template <class T, class... V>
   static constexpr T value(T first, V... rest) {
     T m = first;
     ((m = (Max ? rest > m : rest < m) ? rest : m), ...);
     return m;
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t I, class T, std::size_t N>
   static constexpr T local(const std::array<T, N>& v, T z) {
     for (std::size_t j = 0; j < N; ++j)
@@ -166,10 +189,12 @@ struct extremum {  // "direct flow to the max input": the first one, on ties
 };
 /// Rule of the logistic sigmoid: dz = g s (1 - s).
 struct sigmoid {  // "attenuate flow as the output saturates": z (1 - z)
+  /// The operation's value for its operands' values.
   template <class T>
   static constexpr T value(T x) {
     return detail::sigmoid(x);
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t, class T>
   static constexpr T local(const std::array<T, 1>&, T z) {
     return z * (T(1) - z);
@@ -177,10 +202,12 @@ struct sigmoid {  // "attenuate flow as the output saturates": z (1 - z)
 };
 /// Rule of tanh: dz = g (1 - t^2).
 struct tanh {
+  /// The operation's value for its operands' values.
   template <class T>
   static constexpr T value(T x) {
     return detail::tanh(x);
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t, class T>
   static constexpr T local(const std::array<T, 1>&, T z) {
     return T(1) - z * z;
@@ -188,10 +215,12 @@ struct tanh {
 };
 /// Rule of exp: dz = g e^z.
 struct exp {
+  /// The operation's value for its operands' values.
   template <class T>
   static constexpr T value(T x) {
     return detail::exp(x);
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t, class T>
   static constexpr T local(const std::array<T, 1>&, T z) {
     return z;
@@ -199,10 +228,12 @@ struct exp {
 };
 /// Rule of the natural logarithm: dz = g / z.
 struct log {
+  /// The operation's value for its operands' values.
   template <class T>
   static constexpr T value(T x) {
     return detail::log(x);
   }
+  /// The local derivative with respect to operand i, given the operands and the output z.
   template <std::size_t, class T>
   static constexpr T local(const std::array<T, 1>& v, T) {
     return T(1) / v[0];
@@ -311,7 +342,9 @@ constexpr auto variables() {
 /// The value of an expression and its partial derivative with respect to each variable.
 template <class T, std::size_t N>
 struct GradientResult {
+  /// The expression's value.
   T value;
+  /// Its partial derivative with respect to each variable.
   std::array<T, N> partial;
 };
 

@@ -36,8 +36,11 @@ inline void class_label_out_of_range() {}
 /// checked by every training step (StepStatus::label_out_of_range) and by evaluate.
 template <std::size_t B, std::size_t Classes>
 struct ClassLabels {
+  /// Samples.
   static constexpr std::size_t rows = B;
+  /// Number of classes; every index must be below it.
   static constexpr std::size_t classes = Classes;
+  /// Each sample's class.
   std::array<std::uint32_t, B> index{};
 
   constexpr ClassLabels() = default;
@@ -85,15 +88,18 @@ constexpr T clamp_probability(T x) {
 
 /// Mean over outputs and batch of (A - T)^2 (PyTorch's MSELoss, 'mean'); dC/dA = 2 (A - T) / (B n).
 struct MeanSquaredError {
+  /// True when the loss is computed from the logits of the last layer (LastSpec).
   template <class LastSpec>
   static constexpr bool fuses_with = false;
 
+  /// The cost: mean over the batch and outputs of (a - t)^2 (PyTorch's 'mean').
   template <class T, std::size_t B, std::size_t N>
   static constexpr T value(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t) {
     T sum = 0;
     for (std::size_t i = 0; i < a.size; ++i) sum += (a[i] - t[i]) * (a[i] - t[i]);
     return sum / T(B * N);
   }
+  /// dC/dA = 2 (A - T) / (B N).
   template <class T, std::size_t B, std::size_t N>
   static constexpr void gradient(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t,
                                  Matrix<T, B, N>& da) {
@@ -105,6 +111,7 @@ struct MeanSquaredError {
 /// Mean over outputs and batch of -[t ln a + (1 - t) ln(1 - a)]. Needs probabilities: the
 /// output layer must be a Sigmoid (fused) or another probability output (Softmax).
 struct BinaryCrossEntropy {
+  /// True when the loss is computed from the logits of the last layer (LastSpec).
   template <class LastSpec>
   static constexpr bool fuses_with = std::is_same_v<LastSpec, Sigmoid>;
   /// The mistake in using this loss on an output layer Index of kind OutputSpec, or void.
@@ -124,6 +131,7 @@ struct BinaryCrossEntropy {
     }
     return sum / T(B * N);
   }
+  /// dC/dA of the unfused form (after an output that is not a sigmoid).
   template <class T, std::size_t B, std::size_t N>
   static constexpr void gradient(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t,
                                  Matrix<T, B, N>& da) {
@@ -151,6 +159,7 @@ struct BinaryCrossEntropy {
 /// Mean over the batch of -sum_k t_k ln s_k (negative log-likelihood, note 004). Needs at least
 /// two outputs; fused with a Softmax output (the usual case).
 struct CrossEntropy {
+  /// True when the loss is computed from the logits of the last layer (LastSpec).
   template <class LastSpec>
   static constexpr bool fuses_with = std::is_same_v<LastSpec, Softmax>;
   /// The mistake in using this loss on an output layer Index of kind OutputSpec, or void.
@@ -160,6 +169,7 @@ struct CrossEntropy {
       shape_error::cross_entropy_needs_at_least_two_outputs<
           shape_error::layer<Index, OutputSpec>, shape_error::network_output_size<Outputs>>>;
 
+  /// The cost: - sum t ln s / B.
   template <class T, std::size_t B, std::size_t N>
   static constexpr T value(const Matrix<T, B, N>& s, const Matrix<T, B, N>& t) {
     T sum = 0;
@@ -169,6 +179,7 @@ struct CrossEntropy {
     }
     return sum / T(B);
   }
+  /// dC/dA of the unfused form (after an output that is not a softmax).
   template <class T, std::size_t B, std::size_t N>
   static constexpr void gradient(const Matrix<T, B, N>& s, const Matrix<T, B, N>& t,
                                  Matrix<T, B, N>& ds) {
@@ -208,9 +219,11 @@ struct CrossEntropy {
 ///   compute_gradients<ctnn::ElementwiseLoss<Squared>>(...)   // the same as MeanSquaredError
 template <class Spec>
 struct ElementwiseLoss {
+  /// A user loss is never fused with the last layer.
   template <class LastSpec>
   static constexpr bool fuses_with = false;
 
+  /// The cost: the mean of Spec's element-wise expression.
   template <class T, std::size_t B, std::size_t N>
   static constexpr T value(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t) {
     T sum = 0;
@@ -218,6 +231,7 @@ struct ElementwiseLoss {
       sum += ctnn::gradient(Spec::expression, a[i], t[i]).value;
     return sum / T(B * N);
   }
+  /// dC/dA from the expression's gradient, element by element.
   template <class T, std::size_t B, std::size_t N>
   static constexpr void gradient(const Matrix<T, B, N>& a, const Matrix<T, B, N>& t,
                                  Matrix<T, B, N>& da) {

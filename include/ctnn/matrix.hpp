@@ -22,9 +22,13 @@ class Matrix {
   static_assert(Rows > 0 && Cols > 0, "ctnn::Matrix: zero-sized matrices are not allowed");
 
  public:
+  /// The element type (float or double).
   using value_type = T;
+  /// Rows.
   static constexpr std::size_t rows = Rows;
+  /// Columns.
   static constexpr std::size_t cols = Cols;
+  /// Rows x columns.
   static constexpr std::size_t size = Rows * Cols;
 
   constexpr Matrix() = default;
@@ -48,18 +52,27 @@ class Matrix {
     return m;
   }
 
+  /// Element (r, c).
   constexpr T& operator()(std::size_t r, std::size_t c) { return data_[r * Cols + c]; }
+  /// Element (r, c), read-only.
   constexpr const T& operator()(std::size_t r, std::size_t c) const { return data_[r * Cols + c]; }
 
   /// Flat, row-major access to the Rows * Cols elements.
   constexpr T& operator[](std::size_t i) { return data_[i]; }
+  /// Element i of the row-major storage, read-only.
   constexpr const T& operator[](std::size_t i) const { return data_[i]; }
 
+  /// The row-major storage (padded past size: see padded_size).
   constexpr T* data() { return data_; }
+  /// The row-major storage, read-only.
   constexpr const T* data() const { return data_; }
+  /// Iteration over the size elements.
   constexpr T* begin() { return data_; }
+  /// Iteration over the size elements.
   constexpr T* end() { return data_ + size; }
+  /// Iteration over the size elements.
   constexpr const T* begin() const { return data_; }
+  /// Iteration over the size elements.
   constexpr const T* end() const { return data_ + size; }
 
   /// Element-wise equality of the Rows * Cols elements (not of the padding).

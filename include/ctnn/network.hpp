@@ -276,7 +276,9 @@ class BasicNetwork {
       detail::shape_check<std::is_void_v<typename traits::error>, typename traits::error>::ok);
 
  public:
+  /// The element type (float or double).
   using value_type = T;
+  /// The tuple of every layer's part.
   using layers_type = typename traits::layers_type;
 
   /// Number of layers after the input.
@@ -288,7 +290,9 @@ class BasicNetwork {
   /// `size<0>` is the number of input values per sample, `size<I>` the output size of layer I.
   template <std::size_t I>
   requires(I <= depth) static constexpr std::size_t size = traits::template shape<I>::size;
+  /// Values per input sample.
   static constexpr std::size_t input_size = traits::template shape<0>::size;
+  /// Values per output sample.
   static constexpr std::size_t output_size = traits::template shape<depth>::size;
 
   /// The bound type of layer I (1..depth), e.g. DenseLayer<float, 4, 8>.
@@ -306,6 +310,7 @@ class BasicNetwork {
   template <std::size_t... I>
   static auto parameter_sets(std::index_sequence<I...>)
       -> hana::tuple<typename detail::parameters_of<layer_type<I + 1>>::type...>;
+  /// The tuple of every layer's parameter set (what Gradients holds).
   using parameters_type = decltype(parameter_sets(std::make_index_sequence<depth>{}));
 
   /// True when every layer is a TrainableLayer (training calls report the first that is not).
@@ -330,6 +335,7 @@ class BasicNetwork {
 
   /// Initialized from the default seed: the same weights on every platform.
   constexpr BasicNetwork() { initialize(Seed{}); }
+  /// Parameters drawn from the seed (MATH.md's initialization), deterministic.
   constexpr explicit BasicNetwork(Seed seed) { initialize(seed); }
 
   /// Glorot or He uniform weights (by the activation that follows each dense layer), zero biases,
@@ -344,6 +350,7 @@ class BasicNetwork {
   /// Layer I (1..depth), to read or write its parameters: `net.layer<1>().weights`.
   template <std::size_t I>
   requires(I >= 1 && I <= depth) constexpr auto& layer() { return hana::at_c<I - 1>(layers_); }
+  /// Layer I (1..depth), read-only.
   template <std::size_t I>
   requires(I >= 1 && I <= depth) constexpr const auto& layer() const {
     return hana::at_c<I - 1>(layers_);
@@ -468,7 +475,9 @@ class BasicNetwork {
     }
   }
 
+  /// Every layer's part, as a tuple.
   constexpr layers_type& layers() { return layers_; }
+  /// Every layer's part, as a tuple, read-only.
   constexpr const layers_type& layers() const { return layers_; }
 
   /// Equal parameters (state is not compared).
@@ -615,19 +624,25 @@ using Network = BasicNetwork<float, InputSpec, Specs...>;
 template <class Net>
 class Gradients {
  public:
+  /// The network this object is made for.
   using network_type = Net;
+  /// The tuple of every layer's part.
   using layers_type = typename Net::parameters_type;
+  /// Its size: a compile-time constant.
   static constexpr std::size_t bytes = sizeof(layers_type);
 
   /// The gradient of layer I's parameters, e.g. `gradients.layer<1>().weights`.
   template <std::size_t I>
   requires(I >= 1 && I <= Net::depth) constexpr auto& layer() { return hana::at_c<I - 1>(layers_); }
+  /// Layer I's gradients (1..depth), read-only.
   template <std::size_t I>
   requires(I >= 1 && I <= Net::depth) constexpr const auto& layer() const {
     return hana::at_c<I - 1>(layers_);
   }
 
+  /// Every layer's part, as a tuple.
   constexpr layers_type& layers() { return layers_; }
+  /// Every layer's part, as a tuple, read-only.
   constexpr const layers_type& layers() const { return layers_; }
 
  private:
@@ -660,7 +675,9 @@ class Workspace {
   using caches_type = decltype(caches(std::make_index_sequence<Net::depth>{}));
 
  public:
+  /// The network this object is made for.
   using network_type = Net;
+  /// Samples per batch.
   static constexpr std::size_t batch_size = B;
   /// Bytes of every activation and activation gradient of a batch and of the layers' caches
   /// (what training adds to the network's parameter_bytes, with Gradients<Net> and the
@@ -672,6 +689,7 @@ class Workspace {
   constexpr auto& activation() {
     return hana::at_c<I>(activations_);
   }
+  /// Layer I's activation (0: the input), read-only.
   template <std::size_t I>
   constexpr const auto& activation() const {
     return hana::at_c<I>(activations_);
@@ -682,6 +700,7 @@ class Workspace {
   constexpr auto& gradient() {
     return hana::at_c<I>(gradients_);
   }
+  /// dC/dA of layer I, read-only.
   template <std::size_t I>
   constexpr const auto& gradient() const {
     return hana::at_c<I>(gradients_);
@@ -693,6 +712,7 @@ class Workspace {
     return hana::at_c<I - 1>(caches_);
   }
 
+  /// The network's output, read-only.
   constexpr const auto& output() const { return activation<Net::depth>(); }
 
  private:
@@ -750,7 +770,9 @@ class InferenceWorkspace {
   using buffer_type = decltype(outputs(std::make_index_sequence<Net::depth>{}));
 
  public:
+  /// The network this object is made for.
   using network_type = Net;
+  /// Samples per batch.
   static constexpr std::size_t batch_size = B;
   /// sizeof(InferenceWorkspace): twice the largest layer output of a batch.
   static const std::size_t bytes;

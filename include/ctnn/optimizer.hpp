@@ -21,24 +21,34 @@ namespace ctnn {
 
 /// GradientDescent's hyper-parameters (MATH.md's defaults).
 struct GradientDescentOptions {
+  /// The step size alpha.
   double learning_rate = 0.01;
 };
 /// Momentum's hyper-parameters (MATH.md's defaults).
 struct MomentumOptions {
+  /// The step size alpha.
   double learning_rate = 0.01;
+  /// The exponential average's factor.
   double beta = 0.9;
 };
 /// RMSProp's hyper-parameters (MATH.md's defaults; epsilon outside the root).
 struct RMSPropOptions {
+  /// The step size alpha.
   double learning_rate = 0.01;
+  /// The squared gradients' average factor.
   double beta = 0.99;
+  /// Added to the root, against division by zero (MATH.md's placement).
   double epsilon = 1e-8;
 };
 /// Adam's hyper-parameters (MATH.md's defaults; bias-corrected).
 struct AdamOptions {
+  /// The step size alpha.
   double learning_rate = 1e-3;
+  /// The first moment's factor.
   double beta1 = 0.9;
+  /// The second moment's factor.
   double beta2 = 0.999;
+  /// Added to the root, against division by zero (MATH.md's placement).
   double epsilon = 1e-8;
 };
 
@@ -148,6 +158,7 @@ class GradientDescent
  public:
   using GradientDescent::OptimizerBase::OptimizerBase;
 
+  /// W -= alpha dW for every tensor.
   constexpr void step(Net& net, const Gradients<Net>& g) {
     const auto lr = this->hyper().lr;
     this->update(net, g, [&](auto& p, const auto& gp) {
@@ -163,6 +174,7 @@ class Momentum : public detail::OptimizerBase<Net, MomentumOptions,
  public:
   using Momentum::OptimizerBase::OptimizerBase;
 
+  /// One momentum update of every tensor.
   constexpr void step(Net& net, const Gradients<Net>& g) {
     const auto& h = this->hyper();
     this->update(net, g, [&](auto& p, const auto& gp, auto& v) {
@@ -179,6 +191,7 @@ class RMSProp : public detail::OptimizerBase<Net, RMSPropOptions,
  public:
   using RMSProp::OptimizerBase::OptimizerBase;
 
+  /// One RMSProp update of every tensor.
   constexpr void step(Net& net, const Gradients<Net>& g) {
     const auto& h = this->hyper();
     this->update(net, g, [&](auto& p, const auto& gp, auto& ms) {
@@ -199,6 +212,7 @@ class Adam : public detail::OptimizerBase<Net, AdamOptions,
   /// Number of steps taken (t of the last step).
   constexpr long steps() const { return t_; }
 
+  /// One bias-corrected Adam update of every tensor.
   constexpr void step(Net& net, const Gradients<Net>& g) {
     using T = typename Net::value_type;
     const auto& h = this->hyper();

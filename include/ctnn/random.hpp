@@ -10,8 +10,10 @@ namespace ctnn {
 /// SplitMix64: 64 bits per call from a 64-bit state, constexpr.
 class SplitMix64 {
  public:
+  /// A generator from a seed.
   constexpr explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
 
+  /// The next 64 random bits.
   constexpr std::uint64_t next() {
     std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -31,6 +33,7 @@ class SplitMix64 {
 
 /// A seed for network initialization: `Net net{ctnn::Seed{42}};`.
 struct Seed {
+  /// The seed.
   std::uint64_t value = 0x5eed;
 };
 

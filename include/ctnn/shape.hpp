@@ -13,6 +13,7 @@ namespace ctnn {
 /// N features per sample.
 template <std::size_t N>
 struct Features {
+  /// Values per sample.
   static constexpr std::size_t size = N;
 };
 
@@ -20,8 +21,11 @@ struct Features {
 /// (t+1)*Channels).
 template <std::size_t Time, std::size_t Channels>
 struct Sequence {
+  /// Frames per sample.
   static constexpr std::size_t time = Time;
+  /// Values per frame.
   static constexpr std::size_t channels = Channels;
+  /// Values per sample.
   static constexpr std::size_t size = Time * Channels;
 };
 

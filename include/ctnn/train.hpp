@@ -26,6 +26,7 @@ namespace ctnn {
 /// L2 regularization: C += lambda/2 * sum W^2 over every weight matrix (not biases), hence
 /// dC/dW += lambda W (MATH.md). lambda = 0 turns it off.
 struct L2 {
+  /// The L2 factor lambda (0: none).
   double lambda = 0;
 };
 
@@ -282,12 +283,14 @@ constexpr const char* to_string(StepStatus s) {
 /// optimizer's state are exactly as before the call and `status` says why.
 template <class T>
 struct [[nodiscard]] StepResult {
+  /// Why it succeeded or failed.
   StepStatus status = StepStatus::ok;
   /// The cost of the batch; NaN where it was not computed (non-finite input, target or label).
   T loss = std::numeric_limits<T>::quiet_NaN();
   /// The first bad row (input, target, label) or layer (gradient); 0 otherwise.
   std::size_t where = 0;
 
+  /// True when the step was taken.
   constexpr bool ok() const { return status == StepStatus::ok; }
 };
 
@@ -352,7 +355,9 @@ constexpr StepResult<typename std::remove_const_t<Net>::value_type> train_step(
 /// Refuses (StepStatus::diverged) a step whose loss is above max_loss, or that is the
 /// rising_steps-th step in a row whose loss exceeds the one before. Zero turns a test off.
 struct DivergenceGuard {
+  /// Refuse a step whose loss is above this (0: no bound).
   double max_loss = 0;
+  /// Refuse the step when the loss rose this many steps in a row (0: never).
   unsigned rising_steps = 0;
 };
 
@@ -400,18 +405,26 @@ class Trainer {
   static_assert(detail::shape_check<std::is_void_v<arguments_error>, arguments_error>::ok);
 
  public:
+  /// The network this object is made for.
   using network_type = Net;
+  /// The element type.
   using value_type = typename Net::value_type;
+  /// The optimizer's options type (AdamOptions, ...).
   using options_type = typename decltype(detail::options_of<Optimizer>())::type;
+  /// Samples per batch.
   static constexpr std::size_t batch_size = B;
   /// sizeof(Trainer): the workspace, the gradients, the optimizer and its moments.
   static const std::size_t bytes;
 
+  /// The optimizer and its state.
   Optimizer optimizer{};
+  /// Activations and their gradients of a step.
   Workspace<Net, B> workspace{};
+  /// The parameters' gradients of a step.
   Gradients<Net> gradients{};
 
   constexpr Trainer() = default;
+  /// A trainer with these options, L2 and divergence guard.
   constexpr explicit Trainer(options_type options, L2 l2 = {}, DivergenceGuard guard = {})
       : optimizer(options),
         regularization_{static_cast<value_type>(l2.lambda)},
@@ -422,6 +435,7 @@ class Trainer {
   constexpr void set_regularization(L2 l2) {
     regularization_.lambda = static_cast<value_type>(l2.lambda);
   }
+  /// Changes the divergence guard.
   constexpr void set_divergence_guard(DivergenceGuard guard) {
     max_loss_ = static_cast<value_type>(guard.max_loss);
     rising_steps_ = guard.rising_steps;
@@ -526,8 +540,11 @@ template <std::size_t B, class T, std::size_t N, std::size_t C>
 /// A dataset of N samples held in fixed-size matrices: one sample per row.
 template <class T, std::size_t N, std::size_t Inputs, std::size_t Outputs>
 struct Dataset {
+  /// Samples.
   static constexpr std::size_t size = N;
+  /// One sample per row.
   Matrix<T, N, Inputs> inputs;
+  /// One target per row.
   Matrix<T, N, Outputs> targets;
 };
 

@@ -23,10 +23,13 @@ namespace ctnn {
 /// A string usable as a template argument: `EmbeddedTensor<"0.weight", 16, 2>`.
 template <std::size_t N>
 struct fixed_string {
+  /// The characters, with the terminating zero.
   char text[N]{};
+  /// From a string literal (a template argument: `EmbeddedTensor<"0.weight", 16, 2>`).
   constexpr fixed_string(const char (&s)[N]) {  // NOLINT(google-explicit-constructor)
     for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
   }
+  /// The text without the terminating zero.
   constexpr std::string_view view() const { return {text, N - 1}; }
 };
 
@@ -34,18 +37,26 @@ struct fixed_string {
 /// file's layout, as double: exact for F32 and F64 files) in the object.
 template <fixed_string Name, std::size_t... Dims>
 struct EmbeddedTensor {
+  /// The name as a template argument.
   static constexpr auto name_text = Name;
+  /// The tensor's name in the file ("0.weight").
   static constexpr std::string_view name = Name.view();
+  /// Number of dimensions.
   static constexpr std::size_t rank = sizeof...(Dims);
+  /// The file's shape (PyTorch's layout).
   static constexpr std::array<std::size_t, sizeof...(Dims)> dims{Dims...};
+  /// Number of values.
   static constexpr std::size_t size = (std::size_t{1} * ... * Dims);
+  /// The values, row-major over dims, in double (rounded to the network's type once).
   double values[size];
 };
 
 /// A weight file's tensors, in file order, and the architecture it was saved from ("" if none).
 template <fixed_string Architecture, class... Tensors>
 struct EmbeddedWeights {
+  /// The architecture string the weights were written for.
   static constexpr std::string_view architecture = Architecture.view();
+  /// The tensors, in the file's order.
   std::tuple<Tensors...> tensors;
 };
 

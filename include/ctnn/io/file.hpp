@@ -39,9 +39,12 @@ constexpr const char* to_string(FileStatus s) {
 
 /// What load_file did: the file part, then (when the file was read) load's result.
 struct FileLoadResult {
+  /// Whether the file could be read at all.
   FileStatus file = FileStatus::ok;
   std::size_t size = 0;  ///< bytes read, or the file's size when the buffer is too small
+  /// What load made of its contents.
   LoadResult load;
+  /// True when the file was read and loaded.
   constexpr bool ok() const { return file == FileStatus::ok && load.ok(); }
 };
 

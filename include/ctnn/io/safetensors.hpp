@@ -53,9 +53,13 @@ constexpr std::size_t dtype_bytes(DType d) {
 
 /// One tensor of a network's file.
 struct ManifestEntry {
+  /// The tensor's name in the file, stored in place.
   std::array<char, 48> name_storage{};
+  /// Length of the name.
   std::size_t name_size = 0;
+  /// The tensor's shape in the file and where each element goes in the matrix.
   TensorLayout layout;
+  /// The tensor's name in the file ("0.weight").
   constexpr std::string_view name() const { return {name_storage.data(), name_size}; }
 };
 
@@ -519,31 +523,47 @@ constexpr const char* to_string(LoadStatus s) {
 /// What load did: ok(), or why not, with the tensor and the shapes involved. Self-contained (the
 /// names are copied), so it outlives the file's bytes.
 struct LoadResult {
+  /// Why the file was accepted or rejected.
   LoadStatus status = LoadStatus::ok;
-  std::size_t expected_rank = 0, found_rank = 0;
-  std::array<std::uint64_t, 4> expected_shape{}, found_shape{};
+  /// A shape mismatch: the rank the network expects.
+  std::size_t expected_rank = 0;
+  /// A shape mismatch: the rank the file has.
+  std::size_t found_rank = 0;
+  /// A shape mismatch: the shape the network expects.
+  std::array<std::uint64_t, 4> expected_shape{};
+  /// A shape mismatch: the shape the file has.
+  std::array<std::uint64_t, 4> found_shape{};
   std::size_t offset = 0;  ///< for bad_json: the header byte where reading stopped
   /// Samples of the file's test vectors that the network reproduced (0: the file has none, or
   /// they were not checked).
   std::size_t tested_samples = 0;
-  /// For test_vectors_differ: the first sample and output outside the tolerance, the value the
-  /// file expects and the one the network gave.
-  std::size_t sample = 0, output = 0;
-  double expected_value = 0, found_value = 0;
+  /// For test_vectors_differ: the first sample outside the tolerance.
+  std::size_t sample = 0;
+  /// For test_vectors_differ: the output of that sample.
+  std::size_t output = 0;
+  /// For test_vectors_differ: the value the file expects.
+  double expected_value = 0;
+  /// For test_vectors_differ: the value the network gave.
+  double found_value = 0;
 
+  /// True when the file was loaded.
   constexpr bool ok() const { return status == LoadStatus::ok; }
   /// The tensor concerned, as written in the file (JSON escapes not decoded; at most 63 bytes).
   constexpr std::string_view tensor() const { return {tensor_.data(), tensor_size_}; }
   /// architecture<Net>, and what the file's "ctnn.architecture" says (at most 191 bytes).
   constexpr std::string_view expected_architecture() const { return expected_architecture_; }
+  /// The architecture string the file named, when it differs.
   constexpr std::string_view found_architecture() const {
     return {found_architecture_.data(), found_architecture_size_};
   }
 
+  /// Records the tensor the status is about.
   constexpr void set_tensor(std::string_view name) { tensor_size_ = copy(name, tensor_); }
+  /// Records the file's architecture string.
   constexpr void set_found_architecture(std::string_view a) {
     found_architecture_size_ = copy(a, found_architecture_);
   }
+  /// Records the network's architecture string (static storage).
   constexpr void set_expected_architecture(std::string_view a) { expected_architecture_ = a; }
 
  private:
@@ -572,6 +592,7 @@ struct LoadOptions {
   /// writing, and reject the file when an output differs by more than
   /// test_tolerance * max(1, |expected|). Catches transposed or misordered weights.
   bool check_test_vectors = true;
+  /// Largest accepted difference of a test output, times max(1, |expected|).
   float test_tolerance = 1e-4f;
 };
 
@@ -587,7 +608,9 @@ inline constexpr std::size_t load_stack_copy_limit = 16 * 1024;
 /// A description for humans, e.g. "wrong_shape: tensor 0.weight has shape [3, 2], the network
 /// expects [16, 2]".
 struct LoadMessage {
+  /// The message, zero-terminated.
   char text[384] = {};
+  /// The message as a C string.
   const char* c_str() const { return text; }
 };
 /// A LoadResult as one line of text: the status and the tensor, shapes or values involved.

@@ -22,11 +22,14 @@ namespace ctnn::activation {
 
 /// max(0, z); f'(0) = 0 (as PyTorch). Types: float, double. Error: exact. Range: any z.
 struct relu {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "ReLU";
+  /// The function, scalar and constexpr.
   template <class T>
   static constexpr T value(T z) {
     return z > T(0) ? z : T(0);
   }
+  /// dC/dz from a = f(z) and g = dC/da.
   template <class T>
   static constexpr T gradient(T a, T g) {
     return a > T(0) ? g : T(0);  // a > 0 exactly when z > 0
@@ -37,11 +40,14 @@ struct relu {
 /// vector: Highway's Exp (<= 1 ulp) then a division and a product; scalar: the C library's exp
 /// (detail::sigmoid; in constant expressions a series accurate to double). Range: any z.
 struct sigmoid {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "Sigmoid";
+  /// The function, scalar and constexpr.
   template <class T>
   static constexpr T value(T z) {
     return detail::sigmoid(z);
   }
+  /// dC/dz from a = f(z) and g = dC/da.
   template <class T>
   static constexpr T gradient(T a, T g) {
     return g * a * (T(1) - a);
@@ -54,6 +60,7 @@ struct sigmoid {
 /// ulp); scalar: the C library's tanh (in constant expressions, through e^-2|z|). Range: any z;
 /// NaN passes through.
 struct tanh {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "Tanh";
   // The float vector form's constants. p: tanh(z) = z + z^3 P(z^2) for |z| < small_limit, e:
   // e^r for |r| <= ln 2 / 2; both fitted for ctnn (Lawson-weighted least squares in 40-digit
@@ -63,19 +70,26 @@ struct tanh {
   // and then the exponential is skipped (the benchmark's 8-16-16-1 reaches 0.66); until December
   // 2026 it stopped at 0.65 (degree 11), and the two forms met there at 1.45 ulp, where
   // 1 - 2 / (e^2|z| + 1) cancels.
+  /// Below this |z| the polynomial serves (no exponential).
   static constexpr double small_limit = 1.0;
+  /// Above this |z| tanh rounds to +-1 in float.
   static constexpr double large_limit = 10.0;  // 1 - tanh(10) = 4e-9: rounds to 1 in float
+  /// Coefficients of P in tanh(z) = z + z^3 P(z^2).
   static constexpr double p[] = {
       -0.33333295423138622, 0.13332344363331021,   -0.053879786940466336,  0.021486604623465163,
       -0.00794601819236213, 0.0023012931669116336, -0.00035842960470915536};
+  /// Coefficients of e^r for |r| <= ln 2 / 2.
   static constexpr double e[] = {1.000000000554213,    1.0000000363229725,   0.4999999207909864,
                                  0.16666420170605939,  0.041668225731231289, 0.00837481575377708,
                                  0.0013836836938456083};
+  /// ln 2, for the exponential's range reduction.
   static constexpr double ln2 = 0.6931471805599453;
+  /// The function, scalar and constexpr.
   template <class T>
   static constexpr T value(T z) {
     return detail::tanh(z);
   }
+  /// dC/dz from a = f(z) and g = dC/da.
   template <class T>
   static constexpr T gradient(T a, T g) {
     return g * (T(1) - a * a);
@@ -90,15 +104,20 @@ struct tanh {
 /// z; NaN passes through; |result| <= 1. Backward is tanh's, 1 - a^2 (the approximation's own
 /// derivative differs by its fit error).
 struct fast_tanh {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "FastTanh";
+  /// Inputs are clamped to [-limit, limit].
   static constexpr double limit = 9.0;
+  /// Numerator coefficients (in z^2).
   static constexpr double p[] = {9.99999993444011007e-01,  1.30840125430918849e-01,
                                  3.10395834100466563e-03,  1.11543149222180411e-05,
                                  -2.02251686925775513e-08, 5.27788065994197561e-11,
                                  -8.48844570402412837e-14};
+  /// Denominator coefficients (in z^2).
   static constexpr double q[] = {1.0, 4.64173396710971287e-01, 2.44951885068924059e-02,
                                  2.54614737385359285e-04};
 
+  /// The function, scalar and constexpr.
   template <class T>
   static constexpr T value(T z) {
     const T c = static_cast<T>(limit);
@@ -111,6 +130,7 @@ struct fast_tanh {
     const T y = z * num / den;
     return y > T(1) ? T(1) : (y < T(-1) ? T(-1) : y);  // R(9) is 1 + 1e-7
   }
+  /// dC/dz from a = f(z) and g = dC/da.
   template <class T>
   static constexpr T gradient(T a, T g) {
     return tanh::gradient(a, g);
@@ -123,11 +143,14 @@ struct fast_tanh {
 /// as the result nears 0 (cancellation in 1/2 - 1/2), which a gate multiplies away. Range: any z;
 /// result in [0, 1]. Backward is the sigmoid's, a (1 - a).
 struct fast_sigmoid {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "FastSigmoid";
+  /// The function, scalar and constexpr.
   template <class T>
   static constexpr T value(T z) {
     return T(0.5) + T(0.5) * fast_tanh::value(T(0.5) * z);
   }
+  /// dC/dz from a = f(z) and g = dC/da.
   template <class T>
   static constexpr T gradient(T a, T g) {
     return sigmoid::gradient(a, g);
@@ -136,11 +159,14 @@ struct fast_sigmoid {
 
 /// z. Types: any. Error: exact. Range: any z.
 struct identity {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "Identity";
+  /// The function, scalar and constexpr.
   template <class T>
   static constexpr T value(T z) {
     return z;
   }
+  /// dC/dz from a = f(z) and g = dC/da.
   template <class T>
   static constexpr T gradient(T, T g) {
     return g;

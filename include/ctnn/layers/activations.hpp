@@ -21,11 +21,14 @@ namespace activation {
 /// Row-wise e^z / sum e^z (not element-wise: its own row kernels). Types: float, double. Error:
 /// Highway's Exp (<= 1 ulp) and a sum over the row. Range: any z (the row maximum is subtracted).
 struct softmax {
+  /// The name in messages and architecture strings.
   static constexpr std::string_view name = "Softmax";
+  /// Row-wise softmax of a batch (a whole-row function, not element-wise).
   template <std::size_t B, std::size_t N, class T>
   static constexpr void forward(const T* z, T* s) {
     kernels::softmax_rows<B, N>(z, s);
   }
+  /// Row-wise Jacobian-vector product s (.) (da - da . s).
   template <std::size_t B, std::size_t N, class T>
   static constexpr void backward(const T* s, const T* da, T* dz) {
     kernels::softmax_backward_rows<B, N>(s, da, dz);
@@ -38,16 +41,26 @@ struct softmax {
 /// kernels.
 template <class Function, class T, class S>
 struct ActivationLayer : WithParameters<NoParameters> {
+  /// The element type (float or double).
   using value_type = T;
+  /// The function applied (activation_functions.hpp).
   using function = Function;
+  /// The shape of one input sample.
   using input_shape = S;
+  /// The shape of one output sample (for an input shape S, in a spec).
   using output_shape = S;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = Function::name;
+  /// Values per sample.
   static constexpr std::size_t N = S::size;
+  /// Values per input sample.
   static constexpr std::size_t input_size = N;
+  /// Values per output sample.
   static constexpr std::size_t output_size = N;
+  /// Number of trainable values.
   static constexpr std::size_t parameter_count = 0;
 
+  /// A = f(Z) for a batch of B samples.
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, N>& z, Matrix<T, B, N>& a) const {
     if constexpr (activation::ElementWise<Function>)
@@ -69,6 +82,7 @@ struct ActivationLayer : WithParameters<NoParameters> {
       Function::template backward<B, N>(a.data(), da.data(), dz.data());
   }
 
+  /// Nothing to draw: the layer has no parameters.
   constexpr void initialize(SplitMix64&, Initialization) {}
 };
 
@@ -80,10 +94,13 @@ struct ActivationSpec {
   using function = Function;
   /// The initialization of the dense layer that feeds this activation.
   static constexpr Initialization initialization = Init;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = true;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = S;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = ActivationLayer<Function, T, S>;
 };
@@ -92,6 +109,7 @@ struct ActivationSpec {
 struct ReLU : ActivationSpec<activation::relu, Initialization::he> {};
 /// 1 / (1 + e^-z), computed without overflow for any z.
 struct Sigmoid : ActivationSpec<activation::sigmoid, Initialization::glorot> {
+  /// Its outputs are probabilities (what BinaryCrossEntropy requires).
   static constexpr bool outputs_probabilities = true;
 };
 /// tanh(z).
@@ -107,8 +125,11 @@ struct Identity : ActivationSpec<activation::identity, Initialization::glorot> {
 /// Row-wise e^z / sum e^z, computed with the row maximum subtracted.
 /// Over features only (a sequence would need a softmax per frame).
 struct Softmax : ActivationSpec<activation::softmax, Initialization::glorot> {
+  /// Its outputs are probabilities (what BinaryCrossEntropy requires).
   static constexpr bool outputs_probabilities = true;
+  /// What the layer accepts, for shape-error messages.
   using accepted = any_features;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = is_features_v<S>;
 };

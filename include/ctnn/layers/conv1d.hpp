@@ -35,10 +35,15 @@ using Conv1DParameters = WeightAndBias<T, Kernel * C, Filters>;
 /// The bound causal convolution over Time frames of C channels.
 template <class T, std::size_t Time, std::size_t C, std::size_t Filters, std::size_t Kernel>
 struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
+  /// The element type (float or double).
   using value_type = T;
+  /// The shape of one input sample.
   using input_shape = Sequence<Time, C>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   using output_shape = Sequence<Time, Filters>;
+  /// The parameter set: what gradients and optimizer moments hold for this layer.
   using parameters_type = Conv1DParameters<T, C, Filters, Kernel>;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "Conv1D";
   /// Spelled in an architecture string as Conv1D<Filters, Kernel>.
   static constexpr std::array<std::size_t, 2> architecture_arguments{Filters, Kernel};
@@ -52,23 +57,31 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
     else
       return {1, {Filters, 0, 0}, {1, 0, 0}};
   }
+  /// Values per input sample.
   static constexpr std::size_t input_size = Time * C;
+  /// Values per output sample.
   static constexpr std::size_t output_size = Time * Filters;
+  /// Values in one row of the unfolded input: Kernel x C.
   static constexpr std::size_t taps = Kernel * C;  // one row of the unfolded input
 
   /// The stream's last Kernel-1 input frames, oldest first (one unused frame when Kernel = 1).
   struct state_type {
+    /// The last Kernel-1 input frames, oldest first.
     Matrix<T, 1, (Kernel > 1 ? Kernel - 1 : 1) * C> past;
   };
   /// The unfolded batch U and, in backward, dC/dU.
   template <std::size_t B>
   struct cache {
+    /// The unfolded batch U.
     Matrix<T, B * Time, taps> unfolded;
+    /// dC/dU, in backward.
     Matrix<T, B * Time, taps> unfolded_gradient;
   };
 
+  /// What persists between stream() calls.
   state_type state{};
 
+  /// Clears the state: the next stream() starts a new stream.
   constexpr void reset() { state = {}; }
 
   /// Inference on B independent sequences (zero frames before t = 0).
@@ -180,11 +193,15 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
 template <std::size_t Filters, std::size_t Kernel>
 struct Conv1D {
   static_assert(Filters > 0 && Kernel > 0, "ctnn::Conv1D<Filters, Kernel>: both must be positive");
+  /// What the layer accepts, for shape-error messages.
   using accepted = any_sequence;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = is_sequence_v<S>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = Sequence<S::time, Filters>;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = Conv1DLayer<T, S::time, S::channels, Filters, Kernel>;
 };
@@ -192,30 +209,40 @@ struct Conv1D {
 /// The bound flatten layer: the same values, seen as S::size features.
 template <class T, class S>
 struct FlattenLayer : WithParameters<NoParameters> {
+  /// The element type (float or double).
   using value_type = T;
+  /// The shape of one input sample.
   using input_shape = S;
+  /// The shape of one output sample (for an input shape S, in a spec).
   using output_shape = Features<S::size>;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "Flatten";
 
+  /// The same values, seen as features.
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, S::size>& x, Matrix<T, B, S::size>& y) const {
     y = x;
   }
+  /// dX = dY (when wanted).
   template <bool InputGradient, std::size_t B>
   constexpr void backward(const Matrix<T, B, S::size>&, const Matrix<T, B, S::size>&,
                           const Matrix<T, B, S::size>& g, Matrix<T, B, S::size>& dx,
                           NoParameters&) const {
     if constexpr (InputGradient) dx = g;
   }
+  /// Nothing to draw: the layer has no parameters.
   constexpr void initialize(SplitMix64&, Initialization) {}
 };
 
 /// A sequence (or any shape) as flat features: Sequence<Time, C> -> Features<Time*C>.
 struct Flatten {
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = true;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = Features<S::size>;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = FlattenLayer<T, S>;
 };

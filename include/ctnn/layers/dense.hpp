@@ -29,9 +29,13 @@ using DenseParameters = WeightAndBias<T, In, Out>;
 /// The bound dense layer.
 template <class T, std::size_t In, std::size_t Out>
 struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
+  /// The element type (float or double).
   using value_type = T;
+  /// The shape of one input sample.
   using input_shape = Features<In>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   using output_shape = Features<Out>;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "Dense";
   /// Spelled in an architecture string as Dense<Out>.
   static constexpr std::array<std::size_t, 1> architecture_arguments{Out};
@@ -43,8 +47,11 @@ struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
     else
       return {1, {Out, 0, 0}, {1, 0, 0}};
   }
+  /// Values per input sample.
   static constexpr std::size_t input_size = In;
+  /// Values per output sample.
   static constexpr std::size_t output_size = Out;
+  /// Number of trainable values.
   static constexpr std::size_t parameter_count = In * Out + Out;
 
   /// Z = A W + 1 b for a batch of B rows.
@@ -91,9 +98,13 @@ struct DenseLayer : WithParameters<DenseParameters<T, In, Out>> {
 /// of the batch, all B*Time frames as the rows of one product.
 template <class T, std::size_t Time, std::size_t In, std::size_t Out>
 struct FrameDenseLayer : WithParameters<DenseParameters<T, In, Out>> {
+  /// The element type (float or double).
   using value_type = T;
+  /// The shape of one input sample.
   using input_shape = Sequence<Time, In>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   using output_shape = Sequence<Time, Out>;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "Linear";
   /// Spelled in an architecture string as Linear<Out>.
   static constexpr std::array<std::size_t, 1> architecture_arguments{Out};
@@ -103,6 +114,7 @@ struct FrameDenseLayer : WithParameters<DenseParameters<T, In, Out>> {
     return DenseLayer<T, In, Out>::template file_layout<J>();
   }
 
+  /// Z_t = X_t W + b for every frame of B sequences: one product over B x Time rows.
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, Time * In>& x, Matrix<T, B, Time * Out>& z) const {
     kernels::gemm<B * Time, In, Out>(x.data(), this->weights.data(), this->bias.data(), z.data());
@@ -135,12 +147,17 @@ struct Dense {
 /// A dense layer with Out units; its input size is the feature count of the layer before.
 template <std::size_t Out>
 struct Dense<Out> {
+  /// Outputs per sample (per frame on a sequence).
   static constexpr std::size_t units = Out;
+  /// What the layer accepts, for shape-error messages.
   using accepted = any_features;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = is_features_v<S>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = Features<Out>;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = DenseLayer<T, S::size, Out>;
 };
@@ -148,13 +165,19 @@ struct Dense<Out> {
 /// A dense layer that states its input size; a network checks it against the layer before.
 template <std::size_t In, std::size_t Out>
 struct Dense<In, Out> {
+  /// Outputs per sample (per frame on a sequence).
   static constexpr std::size_t units = Out;
+  /// The input size it states, checked against the layer before.
   static constexpr std::size_t declared_input_size = In;
+  /// What the layer accepts, for shape-error messages.
   using accepted = Features<In>;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = std::is_same_v<S, Features<In>>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = Features<Out>;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = DenseLayer<T, In, Out>;
 };
@@ -182,11 +205,15 @@ struct linear_shape<Sequence<Time, In>, Out> {
 /// map applied to every frame (Sequence<Time, Out>), as nn.Linear on (batch, time, channels).
 template <std::size_t Out>
 struct Linear {
+  /// Outputs per sample (per frame on a sequence).
   static constexpr std::size_t units = Out;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = is_features_v<S> || is_sequence_v<S>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = typename detail::linear_shape<S, Out>::type;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = typename detail::linear_layer<T, S, Out>::type;
 };

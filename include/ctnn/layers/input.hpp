@@ -18,14 +18,18 @@ struct Input {
 /// A network's input of N features per sample (layer 0).
 template <std::size_t N>
 struct Input<N> {
+  /// One sample's shape.
   using shape = Features<N>;
+  /// Values per sample.
   static constexpr std::size_t size = N;
 };
 
 /// A network's input of a sequence per sample: Time frames of Channels values, oldest first.
 template <std::size_t Time, std::size_t Channels>
 struct Input<Time, Channels> {
+  /// One sample's shape.
   using shape = Sequence<Time, Channels>;
+  /// Values per sample.
   static constexpr std::size_t size = Time * Channels;
 };
 

@@ -30,9 +30,13 @@ enum class Initialization { glorot, he };
 
 /// The parameters of a layer that has none (activations).
 struct NoParameters {
+  /// The tensors' names, as PyTorch names them.
   static constexpr std::array<std::string_view, 0> names{};
+  /// Per tensor: whether L2 applies (weights yes, biases no).
   static constexpr std::array<bool, 0> decayed{};
+  /// The tensors as a tuple of references, in the order of `names`.
   constexpr std::tuple<> tensors() { return {}; }
+  /// The tensors as a tuple of const references, in the order of `names`.
   constexpr std::tuple<> tensors() const { return {}; }
 };
 
@@ -40,10 +44,14 @@ struct NoParameters {
 /// file's shape (rank 1 to 3, row-major) and, per file axis, the step in the matrix's flat
 /// (row-major) storage. A (1, N) matrix defaults to a vector [N], an (R, C) matrix to [R, C].
 struct TensorLayout {
+  /// Number of dimensions in the file (1 to 3).
   std::size_t rank = 0;
+  /// The file's shape.
   std::array<std::size_t, 3> dims{};
+  /// Per file axis, the step in the matrix's flat storage.
   std::array<std::size_t, 3> strides{};
 
+  /// Number of values.
   constexpr std::size_t size() const {
     std::size_t n = 1;
     for (std::size_t a = 0; a < rank; ++a) n *= dims[a];
@@ -64,13 +72,19 @@ struct TensorLayout {
 /// named "weight" and "bias"; L2 applies to W only. Dense and Conv1D layers hold one.
 template <class T, std::size_t Inputs, std::size_t Outputs>
 struct WeightAndBias {
+  /// The tensors' names, as PyTorch names them.
   static constexpr std::array<std::string_view, 2> names{"weight", "bias"};
+  /// Per tensor: whether L2 applies (weights yes, biases no).
   static constexpr std::array<bool, 2> decayed{true, false};
 
+  /// W, of shape (Inputs, Outputs).
   Matrix<T, Inputs, Outputs> weights;
+  /// b, of shape (1, Outputs).
   Matrix<T, 1, Outputs> bias;
 
+  /// The tensors as a tuple of references, in the order of `names`.
   constexpr auto tensors() { return std::tie(weights, bias); }
+  /// The tensors as a tuple of const references, in the order of `names`.
   constexpr auto tensors() const { return std::tie(weights, bias); }
 };
 
@@ -79,8 +93,11 @@ struct WeightAndBias {
 /// the set alone (what Gradients<Net> and optimizer state hold, one P per layer).
 template <class P>
 struct WithParameters : P {
+  /// The parameter set: what gradients and optimizer moments hold for this layer.
   using parameters_type = P;
+  /// The parameter set alone.
   constexpr P& parameters() { return *this; }
+  /// The parameter set alone, read-only.
   constexpr const P& parameters() const { return *this; }
 };
 

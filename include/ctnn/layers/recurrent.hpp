@@ -57,18 +57,26 @@ namespace ctnn {
 /// bias_ih_l0 and bias_hh_l0 (1, Gates*H). L2 applies to the two weights.
 template <class T, std::size_t C, std::size_t Hidden, std::size_t Gates>
 struct RecurrentParameters {
+  /// The tensors' names, as PyTorch names them.
   static constexpr std::array<std::string_view, 4> names{"weight_ih_l0", "weight_hh_l0",
                                                          "bias_ih_l0", "bias_hh_l0"};
+  /// Per tensor: whether L2 applies (weights yes, biases no).
   static constexpr std::array<bool, 4> decayed{true, true, false, false};
 
+  /// W_ih, of shape (C, Gates H): x_t W_ih.
   Matrix<T, C, Gates * Hidden> input_weights;
+  /// W_hh, of shape (H, Gates H): h_{t-1} W_hh.
   Matrix<T, Hidden, Gates * Hidden> hidden_weights;
+  /// b_ih, of shape (1, Gates H).
   Matrix<T, 1, Gates * Hidden> input_bias;
+  /// b_hh, of shape (1, Gates H).
   Matrix<T, 1, Gates * Hidden> hidden_bias;
 
+  /// The tensors as a tuple of references, in the order of `names`.
   constexpr auto tensors() {
     return std::tie(input_weights, hidden_weights, input_bias, hidden_bias);
   }
+  /// The tensors as a tuple of const references, in the order of `names`.
   constexpr auto tensors() const {
     return std::tie(input_weights, hidden_weights, input_bias, hidden_bias);
   }
@@ -191,34 +199,49 @@ using gate_sigmoid = std::conditional_t<std::is_same_v<Tanh, activation::fast_ta
 template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh>
 struct LSTMLayer
     : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh>, T, Time, C, Hidden, 4> {
+  /// The part shared with GRULayer.
   using base = detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4>;
+  /// The shared part runs step().
   friend base;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "LSTM";
+  /// Gate pre-activations per frame: 4 H.
   static constexpr std::size_t G = 4 * Hidden;
 
   /// What persists between stream() calls: the hidden state h and the cell state c.
   struct state_type {
+    /// h, the hidden state.
     Matrix<T, 1, Hidden> h{};
+    /// c, the cell state.
     Matrix<T, 1, Hidden> c{};
   };
   /// Per frame of a training batch: the gates after their activations (i, f, g, o), c_t and
   /// tanh(c_t); the previous c and h; in backward, dC/da.
   struct frame_cache {
+    /// i, f, g, o after their activations.
     std::array<T, G> gates;
+    /// c_t.
     std::array<T, Hidden> cell;
+    /// tanh(c_t).
     std::array<T, Hidden> tanh_cell;
+    /// c_{t-1}.
     std::array<T, Hidden> previous_cell;
   };
   /// What backward needs from a training forward pass of B sequences: every frame's frame_cache
   /// and h_{t-1}; and room for dC/da.
   template <std::size_t B>
   struct cache {
+    /// Every frame's frame_cache, sequence after sequence.
     std::array<frame_cache, B * Time> frames;
+    /// h_{t-1} of every frame (zero for the first), for dW_hh = H_prev^T dV.
     Matrix<T, B * Time, Hidden> previous_hidden;
+    /// dC/da of every frame.
     Matrix<T, B * Time, G> gate_gradient;
+    /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
   };
 
+  /// What persists between stream() calls.
   state_type state{};
 
   /// BPTT over each sequence, then the products over all frames (see the file's banner).
@@ -278,31 +301,44 @@ struct LSTMLayer
 /// Tanh is activation::tanh or activation::fast_tanh.
 template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh>
 struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, Time, C, Hidden, 3> {
+  /// The part shared with LSTMLayer.
   using base = detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3>;
+  /// The shared part runs step().
   friend base;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "GRU";
+  /// Gate pre-activations per frame: 3 H.
   static constexpr std::size_t G = 3 * Hidden;
 
   /// What persists between stream() calls: the hidden state h.
   struct state_type {
+    /// h, the hidden state.
     Matrix<T, 1, Hidden> h{};
   };
   /// Per frame of a training batch: r, z, n and v_n = (h W_hh + b_hh)_n.
   struct frame_cache {
+    /// r, z, n.
     std::array<T, G> gates;
+    /// v_n = (h_{t-1} W_hh + b_hh)_n, which r scales.
     std::array<T, Hidden> hidden_n;
   };
   /// What backward needs from a training forward pass of B sequences: every frame's frame_cache
   /// and h_{t-1}; and room for dU and dV.
   template <std::size_t B>
   struct cache {
+    /// Every frame's frame_cache, sequence after sequence.
     std::array<frame_cache, B * Time> frames;
+    /// h_{t-1} of every frame (zero for the first), for dW_hh = H_prev^T dV.
     Matrix<T, B * Time, Hidden> previous_hidden;
-    Matrix<T, B * Time, G> input_gradient;   // dU
+    /// dU of every frame.
+    Matrix<T, B * Time, G> input_gradient;  // dU
+    /// dV of every frame.
     Matrix<T, B * Time, G> hidden_gradient;  // dV
+    /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
   };
 
+  /// What persists between stream() calls.
   state_type state{};
 
   /// BPTT over each sequence, then the products over all frames (see the file's banner).
@@ -392,16 +428,22 @@ struct GRU : detail::RecurrentSpec<GRULayer, Hidden, Activation> {};
 /// The bound last-frame layer: the last of Time frames of C channels, as C features.
 template <class T, std::size_t Time, std::size_t C>
 struct LastFrameLayer : WithParameters<NoParameters> {
+  /// The element type (float or double).
   using value_type = T;
+  /// The shape of one input sample.
   using input_shape = Sequence<Time, C>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   using output_shape = Features<C>;
+  /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "LastFrame";
 
+  /// The last frame of each sequence.
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, C>& y) const {
     for (std::size_t b = 0; b < B; ++b)
       for (std::size_t k = 0; k < C; ++k) y(b, k) = x(b, (Time - 1) * C + k);
   }
+  /// dX: zero but the last frame, which receives dY (when wanted).
   template <bool InputGradient, std::size_t B>
   constexpr void backward(const Matrix<T, B, Time * C>&, const Matrix<T, B, C>&,
                           const Matrix<T, B, C>& g, Matrix<T, B, Time * C>& dx,
@@ -412,17 +454,22 @@ struct LastFrameLayer : WithParameters<NoParameters> {
         for (std::size_t k = 0; k < C; ++k) dx(b, (Time - 1) * C + k) = g(b, k);
     }
   }
+  /// Nothing to draw: the layer has no parameters.
   constexpr void initialize(SplitMix64&, Initialization) {}
 };
 
 /// The last frame of a sequence as features (Sequence<Time, C> -> Features<C>): what PyTorch's
 /// `output[:, -1, :]` takes after a recurrent layer, for a sequence-to-one model.
 struct LastFrame {
+  /// What the layer accepts, for shape-error messages.
   using accepted = any_sequence;
+  /// Whether the layer accepts the sample shape S of the layer before.
   template <class S>
   static constexpr bool accepts = is_sequence_v<S>;
+  /// The shape of one output sample (for an input shape S, in a spec).
   template <class S>
   using output_shape = Features<S::channels>;
+  /// The bound layer for element type T and input shape S.
   template <class T, class S>
   using layer = LastFrameLayer<T, S::time, S::channels>;
 };

@@ -37,14 +37,18 @@ namespace ctnn::testing {
 
 /// What check_layer_laws found: ok, how many values it compared, and the first failure.
 struct LawReport {
+  /// True when every law held.
   bool ok = true;
+  /// How many values were compared.
   std::size_t compared = 0;
+  /// The first failure, naming the law, layer, tensor, element and values.
   char failure[512] = {};
 
 #if defined(__GNUC__)
   __attribute__((format(printf, 2, 3)))
 #endif
   void
+  /// Records a failure (the first one is kept).
   fail(const char* format, ...) {
     if (!ok) return;  // keep the first failure
     ok = false;

@@ -44,11 +44,43 @@ struct vector_form<activation::relu> {
   }
 };
 
+/// e^-a for a >= 0. Float: ctnn's own, with Tanh's polynomial (e^r for |r| <= ln 2 / 2, Estrin's
+/// scheme) and a two-step reduction -a = n ln 2 + r; 2^n from n's bits; 0 where e^-a is below the
+/// smallest normal float (a > 87.33). Highway's Exp (a longer chain: special cases, Horner) went
+/// through the gates of every recurrent cell: measured on Zen 3, streamed per sample, LSTM-16
+/// 94 -> 71 ns, 2 x LSTM-8 109 -> 71, LSTM-40 313 -> 270, GRU-8 44 -> 37. Double: Highway's Exp.
+template <class D, class V>
+HWY_INLINE V exp_of_negative(D d, V a) {
+  if constexpr (sizeof(hn::TFromD<D>) != 4) {
+    return hn::Exp(d, hn::Neg(a));
+  } else {
+    using F = activation::tanh;
+    const hn::RebindToSigned<D> di;
+    const auto c = [d](double v) { return hn::Set(d, static_cast<float>(v)); };
+    const auto underflows = hn::Gt(a, c(87.33));
+    a = hn::Min(a, c(87.33));
+    // n = round(-a / ln 2) by adding 1.5 2^23 (the integer lands in the mantissa); -126 <= n <= 0.
+    const V shifter = c(12582912.0);
+    const V n_shifted = hn::MulAdd(a, c(-1.0 / F::ln2), shifter);
+    const V n = hn::Sub(n_shifted, shifter);
+    // r = -a - n ln 2, ln 2 in two parts (the high part's 16 bits make n ln2_high exact).
+    const V r =
+        hn::MulAdd(n, c(-1.4286068203094173e-06), hn::MulAdd(n, c(-0.693145751953125), hn::Neg(a)));
+    const V r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2);
+    const V e_r = hn::MulAdd(hn::MulAdd(c(F::e[6]), r2, hn::MulAdd(c(F::e[5]), r, c(F::e[4]))), r4,
+                             hn::MulAdd(hn::MulAdd(c(F::e[3]), r, c(F::e[2])), r2,
+                                        hn::MulAdd(c(F::e[1]), r, c(F::e[0]))));
+    const auto bias = hn::Set(di, 127 - 0x4B400000);  // 127 minus the shifter's bits
+    const V two_n = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::BitCast(di, n_shifted), bias)));
+    return hn::IfThenZeroElse(underflows, hn::Mul(e_r, two_n));
+  }
+}
+
 template <>
 struct vector_form<activation::sigmoid> {
   template <class D, class V>
   static HWY_INLINE V value(D d, V z) {
-    const V e = hn::Exp(d, hn::Neg(hn::Abs(z)));
+    const V e = exp_of_negative(d, hn::Abs(z));
     const V one = hn::Set(d, 1);
     const V inv = hn::Div(one, hn::Add(one, e));
     return hn::IfThenElse(hn::Ge(z, hn::Zero(d)), inv, hn::Mul(e, inv));  // exact form per sign

@@ -37,8 +37,11 @@ struct relu {
 };
 
 /// 1 / (1 + e^-z), from e^-|z| in (0, 1]: no overflow for any z. Types: float, double. Error:
-/// vector: Highway's Exp (<= 1 ulp) then a division and a product; scalar: the C library's exp
-/// (detail::sigmoid; in constant expressions a series accurate to double). Range: any z.
+/// vector, float: ctnn's own e^-|z| (kernels/simd_activations.hpp, exp_of_negative) then a
+/// division and a product, <= 3.4 ulp (3.32 measured on every 7th float of [-87.33, 30]; Highway's
+/// Exp gave 2.77), 0 below z = -87.33 (where the result is below the smallest normal float);
+/// vector, double: Highway's Exp; scalar: the C library's exp (detail::sigmoid; in constant
+/// expressions a series accurate to double). Range: any z.
 struct sigmoid {
   /// The name in messages and architecture strings.
   static constexpr std::string_view name = "Sigmoid";

@@ -44,6 +44,24 @@ struct vector_form<activation::relu> {
   }
 };
 
+/// e^r for |r| <= ln 2 / 2 (Tanh's fitted polynomial, Estrin's scheme: latency counts at batch 1).
+template <class D, class V>
+HWY_INLINE V exp_reduced(D d, V r) {
+  using F = activation::tanh;
+  const auto c = [d](double v) { return hn::Set(d, static_cast<hn::TFromD<D>>(v)); };
+  const V r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2);
+  return hn::MulAdd(
+      hn::MulAdd(c(F::e[6]), r2, hn::MulAdd(c(F::e[5]), r, c(F::e[4]))), r4,
+      hn::MulAdd(hn::MulAdd(c(F::e[3]), r, c(F::e[2])), r2, hn::MulAdd(c(F::e[1]), r, c(F::e[0]))));
+}
+/// 2^n for float n_shifted = n + 1.5 2^23 (n in the mantissa), -126 <= n <= 127: (n + 127) << 23.
+template <class D, class V>
+HWY_INLINE V two_to_the(D d, V n_shifted) {
+  const hn::RebindToSigned<D> di;
+  const auto bias = hn::Set(di, 127 - 0x4B400000);  // 127 minus the shifter's bits
+  return hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::BitCast(di, n_shifted), bias)));
+}
+
 /// e^-a for a >= 0. Float: ctnn's own, with Tanh's polynomial (e^r for |r| <= ln 2 / 2, Estrin's
 /// scheme) and a two-step reduction -a = n ln 2 + r; 2^n from n's bits; 0 where e^-a is below the
 /// smallest normal float (a > 87.33). Highway's Exp (a longer chain: special cases, Horner) went
@@ -55,7 +73,6 @@ HWY_INLINE V exp_of_negative(D d, V a) {
     return hn::Exp(d, hn::Neg(a));
   } else {
     using F = activation::tanh;
-    const hn::RebindToSigned<D> di;
     const auto c = [d](double v) { return hn::Set(d, static_cast<float>(v)); };
     const auto underflows = hn::Gt(a, c(87.33));
     a = hn::Min(a, c(87.33));
@@ -66,12 +83,8 @@ HWY_INLINE V exp_of_negative(D d, V a) {
     // r = -a - n ln 2, ln 2 in two parts (the high part's 16 bits make n ln2_high exact).
     const V r =
         hn::MulAdd(n, c(-1.4286068203094173e-06), hn::MulAdd(n, c(-0.693145751953125), hn::Neg(a)));
-    const V r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2);
-    const V e_r = hn::MulAdd(hn::MulAdd(c(F::e[6]), r2, hn::MulAdd(c(F::e[5]), r, c(F::e[4]))), r4,
-                             hn::MulAdd(hn::MulAdd(c(F::e[3]), r, c(F::e[2])), r2,
-                                        hn::MulAdd(c(F::e[1]), r, c(F::e[0]))));
-    const auto bias = hn::Set(di, 127 - 0x4B400000);  // 127 minus the shifter's bits
-    const V two_n = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::BitCast(di, n_shifted), bias)));
+    const V e_r = exp_reduced(d, r);
+    const V two_n = two_to_the(d, n_shifted);
     return hn::IfThenZeroElse(underflows, hn::Mul(e_r, two_n));
   }
 }
@@ -107,7 +120,6 @@ struct vector_form<activation::tanh> {
   /// operations (Highway's Tanh goes through Expm1 and a wider exponent range).
   template <class D, class V>
   static HWY_INLINE V float_value(D d, V z) {
-    const hn::RebindToSigned<D> di;
     const auto c = [d](double v) { return hn::Set(d, static_cast<float>(v)); };
     const V one = c(1.0);
     // Small |z|: the odd polynomial.
@@ -130,13 +142,8 @@ struct vector_form<activation::tanh> {
     // nothing beside the rounding of 1 - 2 / (e^2|z| + 1), and a second step with ln 2's low
     // bits would add an FMA's latency (every float of [0.5, 10] checked: the same bound).
     const V r = hn::MulAdd(n, c(-F::ln2), hn::Add(a, a));
-    const V r2 = hn::Mul(r, r), r4 = hn::Mul(r2, r2);
-    const V e_r = hn::MulAdd(hn::MulAdd(c(F::e[6]), r2, hn::MulAdd(c(F::e[5]), r, c(F::e[4]))), r4,
-                             hn::MulAdd(hn::MulAdd(c(F::e[3]), r, c(F::e[2])), r2,
-                                        hn::MulAdd(c(F::e[1]), r, c(F::e[0]))));
-    // 2^n from n's bits: (n + 127) << 23; 0 <= n <= 29.
-    const auto bias = hn::Set(di, 127 - 0x4B400000);  // 127 minus the shifter's bits
-    const V two_n = hn::BitCast(d, hn::ShiftLeft<23>(hn::Add(hn::BitCast(di, n_shifted), bias)));
+    const V e_r = exp_reduced(d, r);
+    const V two_n = two_to_the(d, n_shifted);  // 0 <= n <= 29
     const V large = hn::Sub(one, hn::Div(c(2.0), hn::MulAdd(e_r, two_n, one)));
     return hn::IfThenElse(is_large, hn::CopySignToAbs(large, z), small);
   }

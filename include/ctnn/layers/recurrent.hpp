@@ -331,9 +331,9 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, T
     /// h_{t-1} of every frame (zero for the first), for dW_hh = H_prev^T dV.
     Matrix<T, B * Time, Hidden> previous_hidden;
     /// dU of every frame.
-    Matrix<T, B * Time, G> input_gradient;  // dU
+    Matrix<T, B * Time, G> input_gradient;
     /// dV of every frame.
-    Matrix<T, B * Time, G> hidden_gradient;  // dV
+    Matrix<T, B * Time, G> hidden_gradient;
     /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
   };

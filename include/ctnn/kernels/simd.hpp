@@ -442,7 +442,7 @@ HWY_INLINE void gemv_block(D d, const T* HWY_RESTRICT x, const T* HWY_RESTRICT b
   // About eight sums in flight (two FMA pipes, 4 cycles each; with 256-bit vectors, measured on
   // Zen 4: 64 x 64 at batch 1 117 -> 100 ns against four), and four for one vector, whose
   // chains each cost an add at the end.
-  constexpr std::size_t chains = Count == 1 ? 4 : 8 / Count > 1 ? 8 / Count : 1;  // 1 from 8 on
+  constexpr std::size_t chains = Count == 1 ? 4 : 8 / Count > 1 ? 8 / Count : 1;  // 1 from 5 on
   constexpr std::size_t used = K < chains ? K : chains;
   V acc[chains][Count];
   CTNN_UNROLLED for (std::size_t c = 0; c < chains; ++c) {

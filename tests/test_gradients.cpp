@@ -12,6 +12,7 @@
 #include "ctnn/layers/conv1d.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/recurrent.hpp"
+#include "ctnn/layers/residual.hpp"
 #include "ctnn/train.hpp"
 #include "reference.hpp"
 
@@ -209,4 +210,19 @@ TEST_CASE("Recurrent stacks: LSTM, GRU, per-frame Linear, last frame, L2", "[gra
   using Last = BasicNetwork<double, Input<7, 1>, GRU<5>, LSTM<4>, LastFrame, Dense<3>, Softmax>;
   CHECK_GRADIENTS((check<CrossEntropy>(seeded<Last>(15), random_matrix<2, 7>(28, 2.0),
                                        random_distribution<2, 3>(29), 0.1)));
+}
+
+TEST_CASE("Residual branches: gradients add at the fork, nested, under L2", "[gradients]") {
+  // Proteus's model (the input added to LSTM -> Linear), then a residual inside a residual.
+  using Proteus = BasicNetwork<double, Input<6, 1>, Residual<LSTM<4>, Linear<1>>>;
+  CHECK_GRADIENTS((check<MeanSquaredError>(seeded<Proteus>(16), random_matrix<3, 6>(30, 2.0),
+                                           random_matrix<3, 6>(31), 0.1)));
+  using Nested = BasicNetwork<double, Input<5, 2>, Residual<GRU<3>, Linear<2>>,
+                              Residual<Linear<2>, Tanh, Residual<Linear<2>>>, LastFrame, Dense<2>>;
+  CHECK_GRADIENTS((check<MeanSquaredError>(seeded<Nested>(17), random_matrix<2, 10>(32, 2.0),
+                                           random_matrix<2, 2>(33))));
+  using Block = BasicNetwork<double, Input<4>, Dense<5>, Residual<Dense<5>, ReLU, Dense<5>>,
+                             Tanh, Dense<3>, Softmax>;
+  CHECK_GRADIENTS((check<CrossEntropy>(seeded<Block>(18), random_matrix<3, 4>(34, 2.0),
+                                       random_distribution<3, 3>(35), 0.1)));
 }

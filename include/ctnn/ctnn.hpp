@@ -19,6 +19,7 @@
 #include "ctnn/layers/input.hpp"
 #include "ctnn/layers/layer.hpp"
 #include "ctnn/layers/recurrent.hpp"
+#include "ctnn/layers/residual.hpp"
 #include "ctnn/loss.hpp"
 #include "ctnn/matrix.hpp"
 #include "ctnn/network.hpp"

@@ -83,12 +83,20 @@ constexpr bool spec_gives_layer() {
 }
 
 /// The first mistake made by layer Index (Spec, fed samples of shape S), or void if there is none.
-template <class T, std::size_t Index, class Spec, class S>
+template <class T, std::size_t Index, class Spec, class S, bool MistakeChecked = false>
 constexpr auto layer_error() {
   using namespace shape_error;
   using which = layer<Index, Spec>;
   if constexpr (!LayerSpec<Spec>) {
     return std::type_identity<not_a_layer_spec<which>>{};
+  } else if constexpr (!MistakeChecked &&
+                       requires { typename Spec::template mistake<T, which, S>; }) {
+    // A combinator (Residual<...>) names the mistake in its branch itself.
+    using mistake = typename Spec::template mistake<T, which, S>;
+    if constexpr (!std::is_void_v<mistake>)
+      return std::type_identity<mistake>{};
+    else
+      return layer_error<T, Index, Spec, S, true>();
   } else if constexpr (!Spec::template accepts<S>) {
     if constexpr (requires { Spec::declared_input_size; } && is_features_v<S>) {
       if constexpr (Index == 1)
@@ -226,6 +234,29 @@ template <class Net, std::size_t B>
 inline constexpr bool is_inference_workspace_v<InferenceWorkspace<Net, B>> = true;
 
 namespace detail {
+
+/// Tag of BasicNetwork's constructor with every parameter zero (combinators' gradients).
+struct zero_parameters_t {};
+
+/// What combinators (Residual<...>) use of the network that holds their branch and is not public.
+struct network_access {
+  /// A network with every parameter zero.
+  template <class Net>
+  static constexpr Net zeroed() {
+    return Net{zero_parameters_t{}};
+  }
+  /// net's parameters drawn from rng (the enclosing network's generator), state reset.
+  template <class Net>
+  static constexpr void initialize(Net& net, SplitMix64& rng) {
+    net.initialize_layers(Seed{rng.next()});
+  }
+  /// The backward pass of net into the parameters of `into` (a network of the same type), and
+  /// dC/dX into ws.gradient<0>() when InputGradient.
+  template <bool InputGradient, class Net, class W>
+  static constexpr void backward(const Net& net, W& ws, Net& into) {
+    net.template backward_walk<Net::depth, InputGradient>(ws, into);
+  }
+};
 
 /// The mistake in feeding a batch of B rows and N columns to Net, or void.
 template <class Net, std::size_t B, std::size_t N>
@@ -459,20 +490,7 @@ class BasicNetwork {
   template <std::size_t From = depth, std::size_t B>
   requires(From <= depth) constexpr void backward(Workspace<BasicNetwork, B>& ws,
                                                   Gradients<BasicNetwork>& gradients) const {
-    if constexpr (From >= 1) {
-      constexpr bool input_gradient = From > 1;
-      if constexpr (has_cache_v<layer_type<From>>)
-        layer<From>().template backward<input_gradient>(
-            ws.template activation<From - 1>(), ws.template activation<From>(),
-            ws.template gradient<From>(), ws.template gradient<From - 1>(),
-            gradients.template layer<From>(), ws.template cache<From>());
-      else
-        layer<From>().template backward<input_gradient>(
-            ws.template activation<From - 1>(), ws.template activation<From>(),
-            ws.template gradient<From>(), ws.template gradient<From - 1>(),
-            gradients.template layer<From>());
-      backward<From - 1>(ws, gradients);
-    }
+    backward_walk<From, false>(ws, gradients);
   }
 
   /// Every layer's part, as a tuple.
@@ -490,6 +508,38 @@ class BasicNetwork {
   }
 
  private:
+  friend struct detail::network_access;
+
+  /// Every parameter zero (storage for a combinator's gradients and moments, not a model).
+  constexpr explicit BasicNetwork(detail::zero_parameters_t) : layers_{} {}
+
+  /// backward's walk from layer From down. Sink holds the gradients: a Gradients<BasicNetwork>,
+  /// or a network of this type whose layers' parameters take them (a combinator's gradient);
+  /// FirstInputGradient: layer 1 also writes dC/dX (a combinator's input gradient).
+  template <std::size_t From, bool FirstInputGradient, std::size_t B, class Sink>
+  constexpr void backward_walk(Workspace<BasicNetwork, B>& ws, Sink& sink) const {
+    if constexpr (From >= 1) {
+      constexpr bool input_gradient = From > 1 || FirstInputGradient;
+      auto& gradient = [&]() -> auto& {
+        if constexpr (std::is_same_v<Sink, BasicNetwork>)
+          return sink.template layer<From>().parameters();
+        else
+          return sink.template layer<From>();
+      }
+      ();
+      if constexpr (has_cache_v<layer_type<From>>)
+        layer<From>().template backward<input_gradient>(
+            ws.template activation<From - 1>(), ws.template activation<From>(),
+            ws.template gradient<From>(), ws.template gradient<From - 1>(), gradient,
+            ws.template cache<From>());
+      else
+        layer<From>().template backward<input_gradient>(
+            ws.template activation<From - 1>(), ws.template activation<From>(),
+            ws.template gradient<From>(), ws.template gradient<From - 1>(), gradient);
+      backward_walk<From - 1, FirstInputGradient>(ws, sink);
+    }
+  }
+
   template <std::size_t I>
   static constexpr Initialization initialization_of() {
     if constexpr (I < depth) {
@@ -823,13 +873,14 @@ constexpr void for_each_parameter(Net& net, F&& f) {
 namespace detail {
 template <class From, class To, std::size_t... I>
 constexpr void copy_layer_parameters(const From& from, To& to, std::index_sequence<I...>) {
-  ((to.template layer<I + 1>().parameters() = from.template layer<I + 1>().parameters()), ...);
+  // Tensor by tensor: a combinator's parameter set holds its branch, bound to the sequence length.
+  ((void)(tensors_of(to.template layer<I + 1>()) = tensors_of(from.template layer<I + 1>())), ...);
 }
 }  // namespace detail
 
 /// Copies every layer's parameters from `from` into `to`, two networks of the same layers whose
 /// sequences may differ in length: trained on windows of 2,048 frames, then streamed one frame or
-/// one block per call. Layers whose parameters differ in type (another width) do not compile.
+/// one block per call. Layers whose tensors differ in type (another width) do not compile.
 template <class From, class To>
 requires(is_network_v<From>&& is_network_v<To>&& From::depth ==
          To::depth) constexpr void copy_parameters(const From& from, To& to) {

@@ -87,9 +87,29 @@ struct text_writer {
   }
 };
 
+template <class L>
+constexpr std::size_t tensors_in_layer() {
+  return parameters_of<L>::type::names.size();
+}
+
+template <class L, std::size_t J>
+constexpr TensorLayout file_layout_of();
+
+/// The layout of tensor J of a combinator's branch (counted over its layers from layer I on).
+template <class Branch, std::size_t J, std::size_t I = 1>
+constexpr TensorLayout branch_file_layout() {
+  using L = typename Branch::template layer_type<I>;
+  if constexpr (J < tensors_in_layer<L>())
+    return file_layout_of<L, J>();
+  else
+    return branch_file_layout<Branch, J - tensors_in_layer<L>(), I + 1>();
+}
+
 template <class L, std::size_t J>
 constexpr TensorLayout file_layout_of() {
-  if constexpr (requires { L::template file_layout<J>(); }) {
+  if constexpr (requires { typename L::branch_type; }) {
+    return branch_file_layout<typename L::branch_type, J>();
+  } else if constexpr (requires { L::template file_layout<J>(); }) {
     return L::template file_layout<J>();
   } else {
     using M = std::remove_cvref_t<std::tuple_element_t<
@@ -99,11 +119,6 @@ constexpr TensorLayout file_layout_of() {
     else
       return {2, {M::rows, M::cols, 0}, {M::cols, 1, 0}};
   }
-}
-
-template <class L>
-constexpr std::size_t tensors_in_layer() {
-  return parameters_of<L>::type::names.size();
 }
 
 /// Number of parameter tensors in layers 1..I-1.
@@ -153,7 +168,17 @@ constexpr auto build_manifest() {
 template <class L>
 constexpr void write_layer_name(text_writer& w) {
   w.put(L::kind);
-  if constexpr (requires { L::architecture_arguments; }) {
+  if constexpr (requires { typename L::branch_type; }) {  // a combinator: Residual(LSTM<8> ...)
+    using Branch = typename L::branch_type;
+    w.put('(');
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((w.put(I == 0 ? "" : " "),
+        write_layer_name<typename Branch::template layer_type<I + 1>>(w)),
+       ...);
+    }
+    (std::make_index_sequence<Branch::depth>{});
+    w.put(')');
+  } else if constexpr (requires { L::architecture_arguments; }) {
     w.put('<');
     for (std::size_t k = 0; k < L::architecture_arguments.size(); ++k) {
       if (k != 0) w.put(", ");

@@ -18,6 +18,9 @@
                   every frame (names rec.weight_ih_l0, ..., rec.bias_hh_l1, lin.weight, lin.bias)
                   ctnn::Network<Input<64, 1>, LSTM<8>, LSTM<8>, Linear<1>>, loaded with
                   LoadOptions::names
+        amp       a module with rec = nn.LSTM(1, 8), lin = nn.Linear(8, 1), learned h0 and c0
+                  [8], returning x + lin(rec(x, (h0, c0)))
+                  ctnn::Network<Input<256, 1>, Residual<LSTM<8, Tanh, LearnedState>, Linear<1>>>
   pytorch_safetensors.py train MODEL INITIAL.safetensors TRAINED.safetensors
       Builds MODEL from seed 0, writes it (with its outputs on the training batch as test
       vectors), trains it 5 steps with Adam (learning rate 0.01, MSE, the whole batch each step:
@@ -96,6 +99,23 @@ class RecLin(torch.nn.Module):
         return self.lin(self.rec(x)[0])
 
 
+class Amp(torch.nn.Module):
+    """GuitarML Proteus's amp model with Neural Amp Modeler's learned initial state: nn.LSTM(1, 8)
+    and nn.Linear(8, 1) on every frame, the input added to the output; h0 and c0 parameters."""
+
+    def __init__(self):
+        super().__init__()
+        self.rec = torch.nn.LSTM(1, 8, batch_first=True)
+        self.lin = torch.nn.Linear(8, 1)
+        self.h0 = torch.nn.Parameter(torch.randn(8) * 0.5)
+        self.c0 = torch.nn.Parameter(torch.randn(8) * 0.5)
+
+    def forward(self, x):
+        state = (self.h0.expand(1, x.shape[0], 8).contiguous(),
+                 self.c0.expand(1, x.shape[0], 8).contiguous())
+        return x + self.lin(self.rec(x, state)[0])
+
+
 # architecture -> (model, one sample's input shape)
 MODELS = {
     "tanh_mlp": ("Input<2> Dense<16> Tanh Dense<1>",
@@ -109,6 +129,7 @@ MODELS = {
                   lambda: torch.nn.Sequential(GRU(2, 6), GRU(6, 4), LastFrame(),
                                               torch.nn.Linear(4, 3)), (12, 2)),
     "rec_lin": ("Input<64, 1> LSTM<8> LSTM<8> Linear<1>", RecLin, (64, 1)),
+    "amp": ("Input<256, 1> Residual(LSTM<8> Linear<1>)", Amp, (256, 1)),
     "lstm_train": ("Input<32, 1> LSTM<8> LastFrame Dense<1>",
                    lambda: torch.nn.Sequential(LSTM(1, 8), LastFrame(), torch.nn.Linear(8, 1)),
                    (32, 1)),

@@ -130,6 +130,10 @@ TEST_CASE("layer laws: LSTM, GRU and LastFrame", "[laws]") {
   // cells' in test_recurrent.cpp.
   check<GRU<5, FastTanh>, Sequence<4, 3>>();
   check<LastFrame, Sequence<4, 3>>();
+  // A learned initial state: forward and reset() start from it, its gradient is dC/dh_{-1}
+  // (and dC/dc_{-1}) summed over the batch.
+  check<LSTM<4, Tanh, LearnedState>, Sequence<5, 2>>();
+  check<GRU<3, Tanh, LearnedState>, Sequence<4, 2>>();
 }
 
 TEST_CASE("layer laws: Residual (y = x + f(x)) on sequences and features", "[laws]") {

@@ -95,6 +95,63 @@ TEST_CASE("An LSTM from PyTorch gives torch's outputs over 2,000 samples, whole 
   CHECK(worst <= 1e-5);
 }
 
+TEST_CASE("An amp model with a residual and a learned initial state loads from torch's names",
+          "[recurrent]") {
+  // export amp: x + lin(rec(x, (h0, c0))), nn.LSTM(1, 8), nn.Linear(8, 1), h0 and c0 parameters
+  // (seed 0); 8 sequences of 256 samples in [-2, 2], torch's outputs as the test vectors.
+  using Amp = Network<Input<256, 1>, Residual<LSTM<8, Tanh, LearnedState>, Linear<1>>>;
+  const auto file = read_fixture("torch_amp.safetensors");
+  REQUIRE(!file.empty());
+  static constexpr std::string_view names[] = {
+      "rec.weight_ih_l0", "rec.weight_hh_l0", "rec.bias_ih_l0", "rec.bias_hh_l0",
+      "h0",               "c0",               "lin.weight",     "lin.bias"};
+  static Amp amp;
+  const LoadResult r = load(amp, file, LoadOptions{.names = names, .test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);
+  CHECK(architecture<Amp> == std::string_view{"Input<256, 1> Residual(LSTM<8> Linear<1>)"});
+  const std::vector<float> h0 = tensor_values(file, "h0");
+  REQUIRE(h0.size() == 8);
+  CHECK(amp.layer<1>().branch.layer<1>().initial_hidden[3] == h0[3]);
+
+  // ctnn's own names for the same tensors: nn.Sequential's, one level down.
+  std::vector<std::string> seen;
+  for_each_parameter(amp, [&](std::size_t, std::string_view, std::string_view name, const auto&) {
+    seen.emplace_back(name);
+  });
+  CHECK(seen == std::vector<std::string>{"0.weight_ih_l0", "0.weight_hh_l0", "0.bias_ih_l0",
+                                         "0.bias_hh_l0", "0.initial_hidden", "0.initial_cell",
+                                         "1.weight", "1.bias"});
+
+  // Streamed a sample per call, each sequence from reset(): the stream starts at h0 and c0.
+  const std::vector<float> x = tensor_values(file, "ctnn.test_input");
+  const std::vector<float> expected = tensor_values(file, "ctnn.test_output");
+  REQUIRE(x.size() == 8 * 256);
+  static Network<Input<1, 1>, Residual<LSTM<8, Tanh, LearnedState>, Linear<1>>> plugin;
+  copy_parameters(amp, plugin);
+  double worst = 0;
+  for (std::size_t s = 0; s < 8; ++s) {
+    plugin.reset();
+    for (std::size_t t = 0; t < 256; ++t) {
+      const auto y = plugin.stream(Vector<float, 1>{{{x[s * 256 + t]}}});
+      worst = std::max(worst, double(std::abs(y[0] - expected[s * 256 + t])));
+    }
+  }
+  INFO("largest difference from torch, streamed: " << worst);
+  CHECK(worst <= 1e-5);
+
+  // A network without the learned state: the file's h0 and c0 are unknown to it; skipping them,
+  // the test vectors reject its outputs (its first frames start from zero).
+  static Network<Input<256, 1>, Residual<LSTM<8>, Linear<1>>> zero_state;
+  static constexpr std::string_view six[] = {"rec.weight_ih_l0", "rec.weight_hh_l0",
+                                             "rec.bias_ih_l0",   "rec.bias_hh_l0",
+                                             "lin.weight",       "lin.bias"};
+  CHECK(load(zero_state, file, LoadOptions{.names = six}).status == LoadStatus::unknown_tensor);
+  CHECK(load(zero_state, file, LoadOptions{.ignore_unknown_tensors = true, .names = six}).status ==
+        LoadStatus::test_vectors_differ);
+}
+
 TEST_CASE("The fast cells stay within their stated error of the exact ones over 2,000 samples",
           "[recurrent]") {
   // FastTanh (2.9e-7) and the sigmoid through it (1.5e-7) in every gate; the recurrence carries

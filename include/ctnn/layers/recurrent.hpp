@@ -39,6 +39,7 @@
 #include <array>
 #include <cstddef>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 
 #include "ctnn/detail/math.hpp"
@@ -82,17 +83,78 @@ struct RecurrentParameters {
   }
 };
 
+/// The parameters of a recurrent layer that learns its initial state (Neural Amp Modeler's LSTM
+/// does): RecurrentParameters and, per state vector (h; and c for the LSTM), a (1, Hidden) tensor
+/// named initial_hidden (and initial_cell), where every sequence starts in forward and training,
+/// and where reset() puts a stream. L2 does not apply to them.
+template <class T, std::size_t C, std::size_t Hidden, std::size_t Gates, std::size_t States>
+struct RecurrentParametersWithState : RecurrentParameters<T, C, Hidden, Gates> {
+  static_assert(States == 1 || States == 2);
+  /// The tensors' names: PyTorch's four, then initial_hidden (and initial_cell).
+  static constexpr auto names = [] {
+    std::array<std::string_view, 4 + States> n{};
+    for (std::size_t k = 0; k < 4; ++k) n[k] = RecurrentParameters<T, C, Hidden, Gates>::names[k];
+    n[4] = "initial_hidden";
+    if constexpr (States == 2) n[5] = "initial_cell";
+    return n;
+  }();
+  /// Per tensor: whether L2 applies (the two weights).
+  static constexpr auto decayed = [] {
+    std::array<bool, 4 + States> d{};
+    d[0] = d[1] = true;
+    return d;
+  }();
+
+  /// h_{-1}, of shape (1, Hidden): the hidden state before the first frame.
+  Matrix<T, 1, Hidden> initial_hidden;
+  /// c_{-1}, of shape (1, Hidden), for the LSTM (unused by a GRU).
+  Matrix<T, 1, Hidden> initial_cell;
+
+  /// The tensors as a tuple of references, in the order of `names`.
+  constexpr auto tensors() {
+    if constexpr (States == 2)
+      return std::tuple_cat(RecurrentParameters<T, C, Hidden, Gates>::tensors(),
+                            std::tie(initial_hidden, initial_cell));
+    else
+      return std::tuple_cat(RecurrentParameters<T, C, Hidden, Gates>::tensors(),
+                            std::tie(initial_hidden));
+  }
+  /// The tensors as a tuple of const references, in the order of `names`.
+  constexpr auto tensors() const {
+    if constexpr (States == 2)
+      return std::tuple_cat(RecurrentParameters<T, C, Hidden, Gates>::tensors(),
+                            std::tie(initial_hidden, initial_cell));
+    else
+      return std::tuple_cat(RecurrentParameters<T, C, Hidden, Gates>::tensors(),
+                            std::tie(initial_hidden));
+  }
+};
+
+/// A recurrent layer's initial state is zero (PyTorch without h0): the default.
+struct ZeroState {};
+/// A recurrent layer's initial state is a parameter (initial_hidden, initial_cell), learned in
+/// training and read from weight files: `LSTM<16, Tanh, LearnedState>`.
+struct LearnedState {};
+
 namespace detail {
+
+/// The parameter set of a recurrent layer: with States learned initial state vectors (0: none).
+template <class T, std::size_t C, std::size_t Hidden, std::size_t Gates, std::size_t States>
+using recurrent_parameters_t =
+    std::conditional_t<States == 0, RecurrentParameters<T, C, Hidden, Gates>,
+                       RecurrentParametersWithState<T, C, Hidden, Gates, States == 0 ? 1 : States>>;
 
 /// What LSTM and GRU layers share: shapes, parameters, file layout, initialization, and the
 /// products of backward that run over all frames at once. Cell is the derived layer (CRTP).
 template <class Cell, class T, std::size_t Time, std::size_t C, std::size_t Hidden,
-          std::size_t Gates>
-struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> {
+          std::size_t Gates, std::size_t States>
+struct RecurrentBase : WithParameters<recurrent_parameters_t<T, C, Hidden, Gates, States>> {
   using value_type = T;
   using input_shape = Sequence<Time, C>;
   using output_shape = Sequence<Time, Hidden>;
-  using parameters_type = RecurrentParameters<T, C, Hidden, Gates>;
+  using parameters_type = recurrent_parameters_t<T, C, Hidden, Gates, States>;
+  /// Number of learned initial state vectors (0: the state starts at zero).
+  static constexpr std::size_t learned_states = States;
   /// Spelled in an architecture string as LSTM<Hidden> or GRU<Hidden>.
   static constexpr std::array<std::size_t, 1> architecture_arguments{Hidden};
   static constexpr std::size_t input_size = Time * C;
@@ -106,15 +168,25 @@ struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> 
       return {2, {gate_width, C, 0}, {1, gate_width, 0}};
     else if constexpr (J == 1)
       return {2, {gate_width, Hidden, 0}, {1, gate_width, 0}};
-    else
+    else if constexpr (J < 4)
       return {1, {gate_width, 0, 0}, {1, 0, 0}};
+    else
+      return {1, {Hidden, 0, 0}, {1, 0, 0}};  // initial_hidden, initial_cell
   }
 
-  /// Inference on B independent sequences, each from a zero state.
+  /// The state before the first frame: zero, or the learned initial state.
+  constexpr auto initial_state() const {
+    typename Cell::state_type s{};
+    if constexpr (States >= 1) s.h = this->initial_hidden;
+    if constexpr (States == 2) s.c = this->initial_cell;
+    return s;
+  }
+
+  /// Inference on B independent sequences, each from the initial state.
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Hidden>& y) const {
     for (std::size_t b = 0; b < B; ++b) {
-      typename Cell::state_type s{};
+      typename Cell::state_type s = initial_state();
       for (std::size_t t = 0; t < Time; ++t)
         self().step(s, x.data() + (b * Time + t) * C, y.data() + (b * Time + t) * Hidden, nullptr);
     }
@@ -125,7 +197,7 @@ struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> 
   constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Hidden>& y,
                          Cache& c) const {
     for (std::size_t b = 0; b < B; ++b) {
-      typename Cell::state_type s{};
+      typename Cell::state_type s = initial_state();
       for (std::size_t t = 0; t < Time; ++t) {
         const std::size_t row = b * Time + t;
         for (std::size_t k = 0; k < Hidden; ++k) c.previous_hidden(row, k) = s.h[k];
@@ -140,7 +212,8 @@ struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> 
       self().step(self().state, x.data() + t * C, y.data() + t * Hidden, nullptr);
   }
 
-  constexpr void reset() { self().state = {}; }
+  /// A new stream: the initial state.
+  constexpr void reset() { self().state = initial_state(); }
 
   /// PyTorch's initialization: every weight and bias from U(-1/sqrt(H), 1/sqrt(H)), whatever the
   /// activation after the layer.
@@ -150,6 +223,8 @@ struct RecurrentBase : WithParameters<RecurrentParameters<T, C, Hidden, Gates>> 
     for (auto& w : this->hidden_weights) w = static_cast<T>(rng.uniform(r));
     for (auto& w : this->input_bias) w = static_cast<T>(rng.uniform(r));
     for (auto& w : this->hidden_bias) w = static_cast<T>(rng.uniform(r));
+    if constexpr (States >= 1) this->initial_hidden = {};  // zero, as Neural Amp Modeler starts
+    if constexpr (States == 2) this->initial_cell = {};
   }
 
  protected:
@@ -196,11 +271,12 @@ using gate_sigmoid = std::conditional_t<std::is_same_v<Tanh, activation::fast_ta
 
 /// The bound LSTM layer (nn.LSTM's cell, one layer) over Time frames of C channels; Tanh is
 /// activation::tanh or activation::fast_tanh.
-template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh>
-struct LSTMLayer
-    : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh>, T, Time, C, Hidden, 4> {
+template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh,
+          bool Learned = false>
+struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Learned>, T, Time, C,
+                                         Hidden, 4, Learned ? 2 : 0> {
   /// The part shared with GRULayer.
-  using base = detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4>;
+  using base = detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4, Learned ? 2 : 0>;
   /// The shared part runs step().
   friend base;
   /// The layer's name in architecture strings, weight files and messages.
@@ -249,6 +325,7 @@ struct LSTMLayer
   constexpr void backward(const Matrix<T, B, Time * C>& x, const Matrix<T, B, Time * Hidden>&,
                           const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
                           typename base::parameters_type& gradient, cache<B>& c) const {
+    if constexpr (Learned) gradient.initial_hidden = gradient.initial_cell = {};
     for (std::size_t b = 0; b < B; ++b) {
       Matrix<T, 1, Hidden> dh_next{};
       std::array<T, Hidden> dc_next{};
@@ -269,6 +346,11 @@ struct LSTMLayer
         }
         this->hidden_gradient(da, dh_next);
       }
+      if constexpr (Learned)  // what flows past the first frame: dC/dh_{-1}, dC/dc_{-1}
+        for (std::size_t k = 0; k < Hidden; ++k) {
+          gradient.initial_hidden[k] += dh_next[k];
+          gradient.initial_cell[k] += dc_next[k];
+        }
     }
     this->template parameter_gradients<InputGradient, B>(x, dx, gradient, c, c.gate_gradient.data(),
                                                          c.gate_gradient.data());
@@ -299,10 +381,12 @@ struct LSTMLayer
 
 /// The bound GRU layer (nn.GRU's cell, one layer, "reset after") over Time frames of C channels;
 /// Tanh is activation::tanh or activation::fast_tanh.
-template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh>
-struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, Time, C, Hidden, 3> {
+template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh,
+          bool Learned = false>
+struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, Learned>, T, Time, C,
+                                        Hidden, 3, Learned ? 1 : 0> {
   /// The part shared with LSTMLayer.
-  using base = detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3>;
+  using base = detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3, Learned ? 1 : 0>;
   /// The shared part runs step().
   friend base;
   /// The layer's name in architecture strings, weight files and messages.
@@ -346,6 +430,7 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, T
   constexpr void backward(const Matrix<T, B, Time * C>& x, const Matrix<T, B, Time * Hidden>&,
                           const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
                           typename base::parameters_type& gradient, cache<B>& c) const {
+    if constexpr (Learned) gradient.initial_hidden = {};
     for (std::size_t b = 0; b < B; ++b) {
       Matrix<T, 1, Hidden> dh_next{};
       std::array<T, Hidden> dh_direct{};
@@ -370,6 +455,8 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, T
         this->hidden_gradient(dv, dh_next);
         for (std::size_t k = 0; k < Hidden; ++k) dh_next[k] += dh_direct[k];
       }
+      if constexpr (Learned)  // dC/dh_{-1}
+        for (std::size_t k = 0; k < Hidden; ++k) gradient.initial_hidden[k] += dh_next[k];
     }
     this->template parameter_gradients<InputGradient, B>(
         x, dx, gradient, c, c.input_gradient.data(), c.hidden_gradient.data());
@@ -396,12 +483,14 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh>, T, T
 
 namespace detail {
 /// The spec of a recurrent layer: accepts any sequence, keeps its Time, gives Hidden channels.
-template <template <class, std::size_t, std::size_t, std::size_t, class> class Bound,
-          std::size_t Hidden, class Activation>
+template <template <class, std::size_t, std::size_t, std::size_t, class, bool> class Bound,
+          std::size_t Hidden, class Activation, class State>
 struct RecurrentSpec {
   static_assert(std::is_same_v<typename Activation::function, activation::tanh> ||
                     std::is_same_v<typename Activation::function, activation::fast_tanh>,
                 "ctnn::LSTM<Hidden, A> / ctnn::GRU<Hidden, A>: A is Tanh or FastTanh");
+  static_assert(std::is_same_v<State, ZeroState> || std::is_same_v<State, LearnedState>,
+                "ctnn::LSTM<Hidden, A, S> / ctnn::GRU<Hidden, A, S>: S is ZeroState or LearnedState");
   static constexpr std::size_t units = Hidden;
   using accepted = any_sequence;
   template <class S>
@@ -409,21 +498,23 @@ struct RecurrentSpec {
   template <class S>
   using output_shape = Sequence<S::time, Hidden>;
   template <class T, class S>
-  using layer = Bound<T, S::time, S::channels, Hidden, typename Activation::function>;
+  using layer = Bound<T, S::time, S::channels, Hidden, typename Activation::function,
+                      std::is_same_v<State, LearnedState>>;
 };
 }  // namespace detail
 
 /// An LSTM layer of Hidden units (PyTorch's nn.LSTM, one layer, batch_first) over the sequence
 /// before it; its output is every frame's hidden state, Sequence<Time, Hidden>. Activation: Tanh
-/// (exact) or FastTanh (the cell's tanh and sigmoid without exponentials).
-template <std::size_t Hidden, class Activation = Tanh>
-struct LSTM : detail::RecurrentSpec<LSTMLayer, Hidden, Activation> {};
+/// (exact) or FastTanh (the cell's tanh and sigmoid without exponentials). State: ZeroState (h and
+/// c start at zero) or LearnedState (they start at the parameters initial_hidden, initial_cell).
+template <std::size_t Hidden, class Activation = Tanh, class State = ZeroState>
+struct LSTM : detail::RecurrentSpec<LSTMLayer, Hidden, Activation, State> {};
 
 /// A GRU layer of Hidden units (PyTorch's nn.GRU, one layer, batch_first) over the sequence before
 /// it; its output is every frame's hidden state, Sequence<Time, Hidden>. Activation: Tanh (exact)
-/// or FastTanh.
-template <std::size_t Hidden, class Activation = Tanh>
-struct GRU : detail::RecurrentSpec<GRULayer, Hidden, Activation> {};
+/// or FastTanh. State: ZeroState or LearnedState (h starts at the parameter initial_hidden).
+template <std::size_t Hidden, class Activation = Tanh, class State = ZeroState>
+struct GRU : detail::RecurrentSpec<GRULayer, Hidden, Activation, State> {};
 
 /// The bound last-frame layer: the last of Time frames of C channels, as C features.
 template <class T, std::size_t Time, std::size_t C>

@@ -222,13 +222,13 @@ TEST_CASE("Residual branches: gradients add at the fork, nested, under L2", "[gr
   CHECK_GRADIENTS((check<MeanSquaredError>(seeded<Nested>(17), random_matrix<2, 10>(32, 2.0),
                                            random_matrix<2, 2>(33))));
   // Neural Amp Modeler's LSTM: a learned initial state, the input added to the head's output.
-  using Learned = BasicNetwork<double, Input<5, 1>,
-                               Residual<LSTM<3, Tanh, LearnedState>, GRU<2, Tanh, LearnedState>,
-                                        Linear<1>>>;
+  using Learned =
+      BasicNetwork<double, Input<5, 1>,
+                   Residual<LSTM<3, Tanh, LearnedState>, GRU<2, Tanh, LearnedState>, Linear<1>>>;
   CHECK_GRADIENTS((check<MeanSquaredError>(seeded<Learned>(19), random_matrix<3, 5>(36, 2.0),
                                            random_matrix<3, 5>(37), 0.1)));
-  using Block = BasicNetwork<double, Input<4>, Dense<5>, Residual<Dense<5>, ReLU, Dense<5>>,
-                             Tanh, Dense<3>, Softmax>;
+  using Block = BasicNetwork<double, Input<4>, Dense<5>, Residual<Dense<5>, ReLU, Dense<5>>, Tanh,
+                             Dense<3>, Softmax>;
   CHECK_GRADIENTS((check<CrossEntropy>(seeded<Block>(18), random_matrix<3, 4>(34, 2.0),
                                        random_distribution<3, 3>(35), 0.1)));
 }

@@ -139,7 +139,7 @@ TEST_CASE("layer laws: LSTM, GRU and LastFrame", "[laws]") {
 TEST_CASE("layer laws: Residual (y = x + f(x)) on sequences and features", "[laws]") {
   check<Residual<LSTM<4>, Linear<2>>, Sequence<5, 2>>();  // Proteus's shape: the input added
   check<Residual<GRU<3>, Linear<1>>, Sequence<6, 1>, 1>();
-  check<Residual<Dense<6>, Tanh, Dense<4>>, Features<4>>();  // a ResNet block
+  check<Residual<Dense<6>, Tanh, Dense<4>>, Features<4>>();                    // a ResNet block
   check<Residual<Conv1D<2, 3>, Tanh, Residual<Linear<2>>>, Sequence<4, 2>>();  // nested
   check<Linear<3>, Sequence<4, 5>>();
 }

@@ -14,6 +14,7 @@
 #include "ctnn/layers/conv1d.hpp"
 #include "ctnn/layers/dense.hpp"
 #include "ctnn/layers/recurrent.hpp"
+#include "ctnn/layers/residual.hpp"
 #include "ctnn/train.hpp"
 
 using namespace ctnn;
@@ -206,10 +207,12 @@ TEST_CASE("Saving and loading weights with test vectors allocate nothing", "[no-
   CHECK(count == 0);
 }
 
+// The input added to LSTM (from a learned state) -> GRU -> Linear: the combinator's workspace and
+// its branch's walks are on the same footing as the layers'.
 TEST_CASE("Recurrent networks allocate nothing: forward, stream, training steps", "[no-heap]") {
-  using Window = Network<Input<32, 1>, LSTM<16>, GRU<8>, Linear<1>>;
-  using Frame = Network<Input<1, 1>, LSTM<16>, GRU<8>, Linear<1>>;
-  using Block = Network<Input<64, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  using Window = Network<Input<32, 1>, Residual<LSTM<16, Tanh, LearnedState>, GRU<8>, Linear<1>>>;
+  using Frame = Network<Input<1, 1>, Residual<LSTM<16, Tanh, LearnedState>, GRU<8>, Linear<1>>>;
+  using Block = Network<Input<64, 1>, Residual<LSTM<16, Tanh, LearnedState>, GRU<8>, Linear<1>>>;
   static Window window{Seed{2}};
   static Frame frame;
   static Block block;
@@ -263,8 +266,8 @@ TEST_CASE("Recurrent networks allocate nothing: forward, stream, training steps"
 // (futex), a clock or file read, an exception's unwinding tables: any of them kills the child.
 TEST_CASE("stream() makes no system call: a child in seccomp strict mode streams one second",
           "[no-heap][real-time]") {
-  using Frame = Network<Input<1, 1>, LSTM<16>, GRU<8>, Linear<1>>;
-  using Block = Network<Input<64, 1>, LSTM<16>, GRU<8>, Linear<1>>;
+  using Frame = Network<Input<1, 1>, Residual<LSTM<16, Tanh, LearnedState>, GRU<8>, Linear<1>>>;
+  using Block = Network<Input<64, 1>, Residual<LSTM<16, Tanh, LearnedState>, GRU<8>, Linear<1>>>;
   static Frame frame{Seed{4}};
   static Block block;
   copy_parameters(frame, block);

@@ -103,8 +103,8 @@ TEST_CASE("An amp model with a residual and a learned initial state loads from t
   const auto file = read_fixture("torch_amp.safetensors");
   REQUIRE(!file.empty());
   static constexpr std::string_view names[] = {
-      "rec.weight_ih_l0", "rec.weight_hh_l0", "rec.bias_ih_l0", "rec.bias_hh_l0",
-      "h0",               "c0",               "lin.weight",     "lin.bias"};
+      "rec.weight_ih_l0", "rec.weight_hh_l0", "rec.bias_ih_l0", "rec.bias_hh_l0", "h0", "c0",
+      "lin.weight",       "lin.bias"};
   static Amp amp;
   const LoadResult r = load(amp, file, LoadOptions{.names = names, .test_tolerance = 1e-5f});
   INFO(to_string(r).c_str());

@@ -172,8 +172,7 @@ constexpr void write_layer_name(text_writer& w) {
     using Branch = typename L::branch_type;
     w.put('(');
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((w.put(I == 0 ? "" : " "),
-        write_layer_name<typename Branch::template layer_type<I + 1>>(w)),
+      ((w.put(I == 0 ? "" : " "), write_layer_name<typename Branch::template layer_type<I + 1>>(w)),
        ...);
     }
     (std::make_index_sequence<Branch::depth>{});

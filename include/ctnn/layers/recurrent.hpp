@@ -489,8 +489,9 @@ struct RecurrentSpec {
   static_assert(std::is_same_v<typename Activation::function, activation::tanh> ||
                     std::is_same_v<typename Activation::function, activation::fast_tanh>,
                 "ctnn::LSTM<Hidden, A> / ctnn::GRU<Hidden, A>: A is Tanh or FastTanh");
-  static_assert(std::is_same_v<State, ZeroState> || std::is_same_v<State, LearnedState>,
-                "ctnn::LSTM<Hidden, A, S> / ctnn::GRU<Hidden, A, S>: S is ZeroState or LearnedState");
+  static_assert(
+      std::is_same_v<State, ZeroState> || std::is_same_v<State, LearnedState>,
+      "ctnn::LSTM<Hidden, A, S> / ctnn::GRU<Hidden, A, S>: S is ZeroState or LearnedState");
   static constexpr std::size_t units = Hidden;
   using accepted = any_sequence;
   template <class S>

@@ -272,8 +272,8 @@ struct Residual {
   /// Whether the residual accepts the sample shape S: its branch forms a network on S and ends in
   /// S.
   template <class S>
-  static constexpr bool accepts =
-      std::is_void_v<typename decltype(detail::residual_mistake<float, void, S, Layers...>())::type>;
+  static constexpr bool accepts = std::is_void_v<
+      typename decltype(detail::residual_mistake<float, void, S, Layers...>())::type>;
   /// The shape of one output sample: the input's.
   template <class S>
   using output_shape = S;

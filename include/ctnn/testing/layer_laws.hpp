@@ -178,8 +178,8 @@ void check_gradients(LawReport& report, const char* shapes) {
     }
   }
   const double h = 1e-6;
-  const auto compare = [&](std::string_view tensor, std::size_t rows, std::size_t cols, std::size_t i,
-                           double analytic, double numeric) {
+  const auto compare = [&](std::string_view tensor, std::size_t rows, std::size_t cols,
+                           std::size_t i, double analytic, double numeric) {
     ++report.compared;
     // A copy: GCC 12 takes a name inside a constant array for one without its '\0'.
     char name[64] = {};

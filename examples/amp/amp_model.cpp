@@ -30,9 +30,10 @@ constexpr std::size_t window = 512;  // frames per training sequence (the trunca
 constexpr std::size_t batch = 8;
 constexpr std::size_t block = 64;  // frames per call when streaming, as an audio callback
 
-// The residual (y = x + f(x), as Proteus does) is added here, around the network.
-using Train = ctnn::Network<ctnn::Input<window, 1>, ctnn::LSTM<hidden>, ctnn::Linear<1>>;
-using Stream = ctnn::Network<ctnn::Input<block, 1>, ctnn::LSTM<hidden>, ctnn::Linear<1>>;
+// y = x + Linear(LSTM(x)), as Proteus does: the branch learns what the amp adds to its input.
+using Model = ctnn::Residual<ctnn::LSTM<hidden>, ctnn::Linear<1>>;
+using Train = ctnn::Network<ctnn::Input<window, 1>, Model>;
+using Stream = ctnn::Network<ctnn::Input<block, 1>, Model>;
 
 double cpu_seconds() {
   timespec t{};
@@ -41,7 +42,7 @@ double cpu_seconds() {
 }
 
 // The model's output for x[begin, end), streamed in blocks from a new stream (the state carried
-// from block to block), the input added.
+// from block to block).
 std::vector<float> run(Stream& net, const std::vector<float>& x, std::size_t begin,
                        std::size_t end) {
   std::vector<float> y(end - begin);
@@ -50,7 +51,7 @@ std::vector<float> run(Stream& net, const std::vector<float>& x, std::size_t beg
     ctnn::Vector<float, block> in;
     for (std::size_t i = 0; i < block; ++i) in[i] = x[at + i];
     const ctnn::Vector<float, block> out = net.stream(in);
-    for (std::size_t i = 0; i < block; ++i) y[at - begin + i] = out[i] + x[at + i];
+    for (std::size_t i = 0; i < block; ++i) y[at - begin + i] = out[i];
   }
   return y;
 }
@@ -144,7 +145,7 @@ int main(int argc, char** argv) {
         const std::size_t at = std::size_t(rng.next() % (split - window));
         for (std::size_t i = 0; i < window; ++i) {
           xb(b, i) = x[at + i];
-          tb(b, i) = t[at + i] - x[at + i];  // the network learns what the amp adds
+          tb(b, i) = t[at + i];
         }
       }
       const ctnn::StepResult<float> r = trainer.step(net, xb, tb);

@@ -25,18 +25,22 @@ common="-std=c++20 -Os -fno-exceptions -fno-rtti -ffunction-sections -fdata-sect
 printf '| target | program | flash (text + data) B | RAM: .data + .bss B | double helpers called |\n'
 printf '|---|---|---:|---:|---|\n'
 status=0
-for cpu in m4 m0; do
-  case $cpu in
-    m4) flags="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" ;;
-    m0) flags="-mcpu=cortex-m0 -mthumb -mfloat-abi=soft" ;;
+flags_of() {
+  case $1 in
+    m4) echo "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16" ;;
+    m7) echo "-mcpu=cortex-m7 -mthumb -mfloat-abi=hard -mfpu=fpv5-d16 -mfp16-format=ieee" ;;
+    m0) echo "-mcpu=cortex-m0 -mthumb -mfloat-abi=soft" ;;
   esac
+}
+for cpu in m4 m7 m0; do
+  flags=$(flags_of $cpu)
   echo 'int main() { for (;;) {} }' > "$out/empty.cpp"
   # shellcheck disable=SC2086
   arm-none-eabi-g++ $flags $common "$out/empty.cpp" -o "$out/empty_$cpu.elf"
   set -- $(arm-none-eabi-size "$out/empty_$cpu.elf" | awk 'NR == 2 { print $1, $2, $3 }')
   base_flash=$(($1 + $2)) base_ram=$(($2 + $3))
   # TRAIN4: the training program with matrices at their natural 4-byte alignment, not 64.
-  for what in FORWARD TRAIN TRAIN4 LOAD; do
+  for what in FORWARD TRAIN TRAIN4 LOAD AMP; do
     elf="$out/firmware_${cpu}_$what.elf"
     case $what in
       TRAIN4) defines="-DCTNN_FIRMWARE_TRAIN -DCTNN_MATRIX_ALIGNMENT=4" ;;
@@ -60,4 +64,28 @@ for cpu in m4 m0; do
       "$2" "$3" $(($2 + $3 - base_ram)) "${doubles:-none}"
   done
 done
+
+# Instructions per sample of the amp program (LSTM-16 -> Linear-1 streamed a sample per call),
+# counted under qemu-arm's user mode (-cpu max runs the same Thumb-2 and FPU code): every
+# translated block's instructions times its executions, for 110 samples minus 10, over 100.
+if command -v qemu-arm >/dev/null; then
+  printf '\n| target | amp model, instructions per sample (qemu-arm) |\n|---|---:|\n'
+  for cpu in m4 m7; do
+    for n in 10 110; do
+      elf="$out/count_${cpu}_$n.elf"
+      # shellcheck disable=SC2086
+      arm-none-eabi-g++ $(flags_of $cpu) $common -nostartfiles -DCTNN_FIRMWARE_AMP \
+        -DCTNN_FIRMWARE_COUNT=$n "$here/firmware.cpp" -o "$elf"
+      qemu-arm -cpu max -d in_asm,exec,nochain -D "$elf.log" "$elf"
+      awk '/^IN:/ { start = ""; n = 0; next }
+           /^0x[0-9a-f]+:/ { if (start == "") start = substr($1, 3, 8); n++; next }
+           /^Trace/ { if (start != "" && n) { size[start] = n; start = "" }
+                      split($0, f, "/"); total += size[f[2]] }
+           END { print total }' "$elf.log" > "$elf.count"
+      rm -f "$elf.log"
+    done
+    printf '| Cortex-%s | %d |\n' "$(echo $cpu | tr m M)" \
+      $((($(cat "$out/count_${cpu}_110.elf.count") - $(cat "$out/count_${cpu}_10.elf.count")) / 100))
+  done
+fi
 exit $status

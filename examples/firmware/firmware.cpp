@@ -4,7 +4,12 @@
 //                          (ctnn::embedded_network), run on samples from a sensor register
 //   CTNN_FIRMWARE_TRAIN    the same network trained on the device: one Adam step per sample
 //   CTNN_FIRMWARE_LOAD     weights loaded from a safetensors file in flash (ctnn::load), then run
-// The weights are tests/fixtures/torch_tanh_mlp (PyTorch's 2-16-1 tanh MLP).
+//   CTNN_FIRMWARE_AMP      an amp model (GuitarML Proteus's: LSTM-16 -> Linear-1, the input added)
+//                          streamed one audio sample per call, its h and c kept in RAM
+// The weights are tests/fixtures/torch_tanh_mlp (PyTorch's 2-16-1 tanh MLP); the amp model's are
+// drawn from a seed at compile time (what it costs does not depend on their values).
+// With CTNN_FIRMWARE_COUNT=N as well, the amp program streams N samples and ends with Linux's exit
+// system call, so that build.sh can count its instructions per sample under qemu-arm.
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/embedded.hpp>
 
@@ -27,8 +32,27 @@ constinit ctnn::Trainer<Net, ctnn::MeanSquaredError, ctnn::Adam<Net>, 1> trainer
 const std::byte* volatile weight_file;
 volatile std::size_t weight_file_size;
 constinit Net net;
+#elif defined(CTNN_FIRMWARE_AMP)
+using Amp = ctnn::Network<ctnn::Input<1, 1>, ctnn::Residual<ctnn::LSTM<16>, ctnn::Linear<1>>>;
+constinit Amp amp{ctnn::Seed{1}};
 #endif
 
+#if defined(CTNN_FIRMWARE_AMP)
+#if defined(CTNN_FIRMWARE_COUNT)
+volatile int samples = CTNN_FIRMWARE_COUNT;
+// Under qemu-arm's Linux user mode: no C runtime start-up (the loader maps .data and zeroes .bss).
+extern "C" [[noreturn]] void _start() {
+  for (int i = 0; i < samples; ++i) actuator = amp.stream(ctnn::Vector<float, 1>{{{sensor[0]}}})[0];
+  asm volatile("movs r0, #0\n movs r7, #1\n svc 0" ::: "r0", "r7");  // exit(0)
+  for (;;) {
+  }
+}
+#else
+int main() {
+  for (;;) actuator = amp.stream(ctnn::Vector<float, 1>{{{sensor[0]}}})[0];
+}
+#endif
+#else
 int main() {
 #if defined(CTNN_FIRMWARE_LOAD)
   if (!ctnn::load(net, std::span<const std::byte>(weight_file, weight_file_size)).ok()) return 1;
@@ -43,3 +67,4 @@ int main() {
     actuator = net.forward(x)[0];
   }
 }
+#endif

@@ -73,6 +73,9 @@ case "$what" in
     ./build/bench/benchmarks/ctnn_bench        # 5 alternating rounds per case, CPU times, peak
     ./build/bench/benchmarks/ctnn_bench_checks # what a training step's NaN/Inf checks cost
     ./build/bench/benchmarks/ctnn_bench_recurrent  # LSTM/GRU per sample vs RTNeural-style, Eigen
+    # LSTM training on 2,048-sample windows vs PyTorch on one thread (skipped without python3-torch)
+    /usr/bin/python3 benchmarks/torch_recurrent_training.py \
+      build/bench/benchmarks/ctnn_bench_recurrent_training 5 || [ $? -eq 77 ]
     ./build/bench/benchmarks/ctnn_sweep --svg=build/bench/sweep.svg  # widths x batches vs Eigen, OpenBLAS
     sh benchmarks/compile_time.sh              # compile time and memory by network depth
     ;;

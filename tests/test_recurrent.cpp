@@ -327,3 +327,77 @@ TEST_CASE("Five Adam steps of backpropagation through time give torch's paramete
         "torch_gru_train_initial.safetensors", "torch_gru_train_after.safetensors");
   }
 }
+
+TEST_CASE("CarriedState: consecutive training windows continue the sequence, gradients truncated",
+          "[recurrent]") {
+  // Three windows of 6 frames through a workspace equal the first 18 frames of one sequence.
+  using Window = BasicNetwork<double, Input<6, 1>, LSTM<4, Tanh, CarriedState>,
+                              GRU<3, Tanh, CarriedState>, Linear<1>>;
+  using Whole = BasicNetwork<double, Input<18, 1>, LSTM<4>, GRU<3>, Linear<1>>;
+  using Fresh = BasicNetwork<double, Input<6, 1>, LSTM<4>, GRU<3>, Linear<1>>;
+  static Window window{Seed{5}};
+  static Whole whole;
+  static Fresh fresh;
+  copy_parameters(window, whole);
+  copy_parameters(window, fresh);
+  Matrix<double, 2, 18> x;
+  for (std::size_t i = 0; i < x.size; ++i) x[i] = std::sin(0.7 * double(i)) + 0.1 * double(i % 5);
+  const auto expected = whole.forward(x);
+  static Workspace<Window, 2> ws;
+  double worst = 0;
+  for (std::size_t k = 0; k < 3; ++k) {
+    Matrix<double, 2, 6> part;
+    for (std::size_t b = 0; b < 2; ++b)
+      for (std::size_t t = 0; t < 6; ++t) part(b, t) = x(b, 6 * k + t);
+    const auto& y = window.forward(part, ws);
+    for (std::size_t b = 0; b < 2; ++b)
+      for (std::size_t t = 0; t < 6; ++t)
+        worst = std::max(worst, std::abs(y(b, t) - expected(b, 6 * k + t)));
+  }
+  CHECK(worst <= 1e-12);
+  // After reset_states() a window starts from zero; inference always does. A Trainer's workspace
+  // is reset the same way.
+  static Trainer<Window, MeanSquaredError, Adam<Window>, 2> trainer;
+  trainer.reset_states();
+  ws.reset_states();
+  Matrix<double, 2, 6> last;
+  for (std::size_t b = 0; b < 2; ++b)
+    for (std::size_t t = 0; t < 6; ++t) last(b, t) = x(b, 12 + t);
+  const auto from_zero = fresh.forward(last);
+  CHECK(window.forward(last, ws) == from_zero);
+  CHECK(window.forward(last) == from_zero);
+
+  // The second window's gradients are those of the same network started from the carried state
+  // as a constant: a LearnedState network (checked against finite differences) whose initial
+  // state is set to it. No gradient flows back into the first window.
+  using Carried = BasicNetwork<double, Input<6, 1>, LSTM<4, Tanh, CarriedState>, Linear<1>>;
+  using Started = BasicNetwork<double, Input<6, 1>, LSTM<4, Tanh, LearnedState>, Linear<1>>;
+  static Carried carried{Seed{6}};
+  static Started started;
+  using Base = RecurrentParameters<double, 1, 4, 4>;
+  static_cast<Base&>(started.layer<1>().parameters()) = carried.layer<1>().parameters();
+  started.layer<2>().parameters() = carried.layer<2>().parameters();
+  Matrix<double, 1, 6> x1, x2, t1, t2;
+  for (std::size_t t = 0; t < 6; ++t) {
+    x1[t] = std::cos(0.9 * double(t));
+    x2[t] = std::sin(1.3 * double(t)) - 0.2;
+    t1[t] = 0.1 * double(t);
+    t2[t] = -0.05 * double(t);
+  }
+  static Workspace<Carried, 1> carried_ws;
+  static Workspace<Started, 1> started_ws;
+  static Gradients<Carried> carried_g;
+  static Gradients<Started> started_g;
+  compute_gradients<MeanSquaredError>(carried, x1, t1, carried_ws, carried_g);
+  const auto end_of_first = carried_ws.cache<1>().carried.rows[0];
+  CHECK(end_of_first.h[0] != 0.0);
+  started.layer<1>().initial_hidden = end_of_first.h;
+  started.layer<1>().initial_cell = end_of_first.c;
+  const double c2 = compute_gradients<MeanSquaredError>(carried, x2, t2, carried_ws, carried_g);
+  const double s2 = compute_gradients<MeanSquaredError>(started, x2, t2, started_ws, started_g);
+  CHECK(c2 == Approx(s2).epsilon(1e-12));
+  const Base& cg = carried_g.layer<1>();
+  const Base& sg = started_g.layer<1>();
+  CHECK(cg.tensors() == sg.tensors());
+  CHECK(carried_g.layer<2>().tensors() == started_g.layer<2>().tensors());
+}

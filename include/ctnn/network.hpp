@@ -765,6 +765,20 @@ class Workspace {
   /// The network's output, read-only.
   constexpr const auto& output() const { return activation<Net::depth>(); }
 
+  /// Zeroes what recurrent layers with CarriedState keep from one training forward pass to the
+  /// next (where each sequence of the batch ended): the next windows start new recordings.
+  constexpr void reset_states() {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (
+          [&] {
+            if constexpr (requires { hana::at_c<I>(caches_).reset_states(); })
+              hana::at_c<I>(caches_).reset_states();
+          }(),
+          ...);
+    }
+    (std::make_index_sequence<Net::depth>{});
+  }
+
  private:
   activations_type activations_;
   activations_type gradients_;

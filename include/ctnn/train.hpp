@@ -431,6 +431,10 @@ class Trainer {
         max_loss_(static_cast<value_type>(guard.max_loss)),
         rising_steps_(guard.rising_steps) {}
 
+  /// Zeroes the states that recurrent layers with CarriedState carry from one step's windows to
+  /// the next (Workspace::reset_states): call it where a new recording (or epoch) begins.
+  constexpr void reset_states() { workspace.reset_states(); }
+
   /// New L2 or divergence settings from the next step on (converted to value_type here, once).
   constexpr void set_regularization(L2 l2) {
     regularization_.lambda = static_cast<value_type>(l2.lambda);

@@ -135,8 +135,31 @@ struct ZeroState {};
 /// A recurrent layer's initial state is a parameter (initial_hidden, initial_cell), learned in
 /// training and read from weight files: `LSTM<16, Tanh, LearnedState>`.
 struct LearnedState {};
+/// In training, each sequence of a batch continues from where the same row of the previous
+/// training forward pass ended (truncated backpropagation through time over a long recording cut
+/// into consecutive windows: no gradient flows back across windows); zero at first and after
+/// `Workspace::reset_states()` (`Trainer::reset_states()`). Inference and streaming start from
+/// zero, as ZeroState: `LSTM<16, Tanh, CarriedState>`.
+struct CarriedState {};
 
 namespace detail {
+
+/// Number of learned initial state vectors of a layer with state option State and Vectors state
+/// vectors (LSTM: h and c; GRU: h).
+template <class State, std::size_t Vectors>
+inline constexpr std::size_t learned_states = std::is_same_v<State, LearnedState> ? Vectors : 0;
+
+/// The states where the last training forward pass left each sequence of a batch of B, for a layer
+/// whose state is CarriedState (an empty struct otherwise); `reset()` zeroes them.
+template <class State, class CellState, std::size_t B>
+struct carried_states {
+  constexpr void reset() {}
+};
+template <class CellState, std::size_t B>
+struct carried_states<CarriedState, CellState, B> {
+  std::array<CellState, B> rows{};
+  constexpr void reset() { rows = {}; }
+};
 
 /// The parameter set of a recurrent layer: with States learned initial state vectors (0: none).
 template <class T, std::size_t C, std::size_t Hidden, std::size_t Gates, std::size_t States>
@@ -198,11 +221,13 @@ struct RecurrentBase : WithParameters<recurrent_parameters_t<T, C, Hidden, Gates
                          Cache& c) const {
     for (std::size_t b = 0; b < B; ++b) {
       typename Cell::state_type s = initial_state();
+      if constexpr (Cell::carries_state) s = c.carried.rows[b];
       for (std::size_t t = 0; t < Time; ++t) {
         const std::size_t row = b * Time + t;
         for (std::size_t k = 0; k < Hidden; ++k) c.previous_hidden(row, k) = s.h[k];
         self().step(s, x.data() + row * C, y.data() + row * Hidden, &c.frame(row));
       }
+      if constexpr (Cell::carries_state) c.carried.rows[b] = s;
     }
   }
 
@@ -272,17 +297,20 @@ using gate_sigmoid = std::conditional_t<std::is_same_v<Tanh, activation::fast_ta
 /// The bound LSTM layer (nn.LSTM's cell, one layer) over Time frames of C channels; Tanh is
 /// activation::tanh or activation::fast_tanh.
 template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh,
-          bool Learned = false>
-struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Learned>, T, Time, C,
-                                         Hidden, 4, Learned ? 2 : 0> {
+          class State = ZeroState>
+struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, State>, T, Time, C,
+                                         Hidden, 4, detail::learned_states<State, 2>> {
   /// The part shared with GRULayer.
-  using base = detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4, Learned ? 2 : 0>;
+  using base =
+      detail::RecurrentBase<LSTMLayer, T, Time, C, Hidden, 4, detail::learned_states<State, 2>>;
   /// The shared part runs step().
   friend base;
   /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "LSTM";
   /// Gate pre-activations per frame: 4 H.
   static constexpr std::size_t G = 4 * Hidden;
+  /// Whether training windows continue from the previous ones (CarriedState).
+  static constexpr bool carries_state = std::is_same_v<State, CarriedState>;
 
   /// What persists between stream() calls: the hidden state h and the cell state c.
   struct state_type {
@@ -313,8 +341,12 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Lea
     Matrix<T, B * Time, Hidden> previous_hidden;
     /// dC/da of every frame.
     Matrix<T, B * Time, G> gate_gradient;
+    /// Where each sequence ended (CarriedState), for the next training forward pass.
+    [[no_unique_address]] detail::carried_states<State, state_type, B> carried;
     /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
+    /// Zeroes the carried states (CarriedState): the next windows start new recordings.
+    constexpr void reset_states() { carried.reset(); }
   };
 
   /// What persists between stream() calls.
@@ -325,7 +357,7 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Lea
   constexpr void backward(const Matrix<T, B, Time * C>& x, const Matrix<T, B, Time * Hidden>&,
                           const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
                           typename base::parameters_type& gradient, cache<B>& c) const {
-    if constexpr (Learned) gradient.initial_hidden = gradient.initial_cell = {};
+    if constexpr (base::learned_states > 0) gradient.initial_hidden = gradient.initial_cell = {};
     for (std::size_t b = 0; b < B; ++b) {
       Matrix<T, 1, Hidden> dh_next{};
       std::array<T, Hidden> dc_next{};
@@ -346,7 +378,8 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Lea
         }
         this->hidden_gradient(da, dh_next);
       }
-      if constexpr (Learned)  // what flows past the first frame: dC/dh_{-1}, dC/dc_{-1}
+      if constexpr (base::learned_states >
+                    0)  // what flows past the first frame: dC/dh_{-1}, dC/dc_{-1}
         for (std::size_t k = 0; k < Hidden; ++k) {
           gradient.initial_hidden[k] += dh_next[k];
           gradient.initial_cell[k] += dc_next[k];
@@ -382,17 +415,20 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Lea
 /// The bound GRU layer (nn.GRU's cell, one layer, "reset after") over Time frames of C channels;
 /// Tanh is activation::tanh or activation::fast_tanh.
 template <class T, std::size_t Time, std::size_t C, std::size_t Hidden, class Tanh,
-          bool Learned = false>
-struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, Learned>, T, Time, C,
-                                        Hidden, 3, Learned ? 1 : 0> {
+          class State = ZeroState>
+struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, State>, T, Time, C,
+                                        Hidden, 3, detail::learned_states<State, 1>> {
   /// The part shared with LSTMLayer.
-  using base = detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3, Learned ? 1 : 0>;
+  using base =
+      detail::RecurrentBase<GRULayer, T, Time, C, Hidden, 3, detail::learned_states<State, 1>>;
   /// The shared part runs step().
   friend base;
   /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "GRU";
   /// Gate pre-activations per frame: 3 H.
   static constexpr std::size_t G = 3 * Hidden;
+  /// Whether training windows continue from the previous ones (CarriedState).
+  static constexpr bool carries_state = std::is_same_v<State, CarriedState>;
 
   /// What persists between stream() calls: the hidden state h.
   struct state_type {
@@ -418,8 +454,12 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, Learn
     Matrix<T, B * Time, G> input_gradient;
     /// dV of every frame.
     Matrix<T, B * Time, G> hidden_gradient;
+    /// Where each sequence ended (CarriedState), for the next training forward pass.
+    [[no_unique_address]] detail::carried_states<State, state_type, B> carried;
     /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
+    /// Zeroes the carried states (CarriedState): the next windows start new recordings.
+    constexpr void reset_states() { carried.reset(); }
   };
 
   /// What persists between stream() calls.
@@ -430,7 +470,7 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, Learn
   constexpr void backward(const Matrix<T, B, Time * C>& x, const Matrix<T, B, Time * Hidden>&,
                           const Matrix<T, B, Time * Hidden>& g, Matrix<T, B, Time * C>& dx,
                           typename base::parameters_type& gradient, cache<B>& c) const {
-    if constexpr (Learned) gradient.initial_hidden = {};
+    if constexpr (base::learned_states > 0) gradient.initial_hidden = {};
     for (std::size_t b = 0; b < B; ++b) {
       Matrix<T, 1, Hidden> dh_next{};
       std::array<T, Hidden> dh_direct{};
@@ -455,7 +495,7 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, Learn
         this->hidden_gradient(dv, dh_next);
         for (std::size_t k = 0; k < Hidden; ++k) dh_next[k] += dh_direct[k];
       }
-      if constexpr (Learned)  // dC/dh_{-1}
+      if constexpr (base::learned_states > 0)  // dC/dh_{-1}
         for (std::size_t k = 0; k < Hidden; ++k) gradient.initial_hidden[k] += dh_next[k];
     }
     this->template parameter_gradients<InputGradient, B>(
@@ -483,15 +523,17 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, Learn
 
 namespace detail {
 /// The spec of a recurrent layer: accepts any sequence, keeps its Time, gives Hidden channels.
-template <template <class, std::size_t, std::size_t, std::size_t, class, bool> class Bound,
+template <template <class, std::size_t, std::size_t, std::size_t, class, class> class Bound,
           std::size_t Hidden, class Activation, class State>
 struct RecurrentSpec {
   static_assert(std::is_same_v<typename Activation::function, activation::tanh> ||
                     std::is_same_v<typename Activation::function, activation::fast_tanh>,
                 "ctnn::LSTM<Hidden, A> / ctnn::GRU<Hidden, A>: A is Tanh or FastTanh");
   static_assert(
-      std::is_same_v<State, ZeroState> || std::is_same_v<State, LearnedState>,
-      "ctnn::LSTM<Hidden, A, S> / ctnn::GRU<Hidden, A, S>: S is ZeroState or LearnedState");
+      std::is_same_v<State, ZeroState> || std::is_same_v<State, LearnedState> ||
+          std::is_same_v<State, CarriedState>,
+      "ctnn::LSTM<Hidden, A, S> / ctnn::GRU<Hidden, A, S>: S is ZeroState, LearnedState or "
+      "CarriedState");
   static constexpr std::size_t units = Hidden;
   using accepted = any_sequence;
   template <class S>
@@ -499,21 +541,22 @@ struct RecurrentSpec {
   template <class S>
   using output_shape = Sequence<S::time, Hidden>;
   template <class T, class S>
-  using layer = Bound<T, S::time, S::channels, Hidden, typename Activation::function,
-                      std::is_same_v<State, LearnedState>>;
+  using layer = Bound<T, S::time, S::channels, Hidden, typename Activation::function, State>;
 };
 }  // namespace detail
 
 /// An LSTM layer of Hidden units (PyTorch's nn.LSTM, one layer, batch_first) over the sequence
 /// before it; its output is every frame's hidden state, Sequence<Time, Hidden>. Activation: Tanh
 /// (exact) or FastTanh (the cell's tanh and sigmoid without exponentials). State: ZeroState (h and
-/// c start at zero) or LearnedState (they start at the parameters initial_hidden, initial_cell).
+/// c start at zero), LearnedState (they start at the parameters initial_hidden, initial_cell) or
+/// CarriedState (training windows continue where the previous ones ended).
 template <std::size_t Hidden, class Activation = Tanh, class State = ZeroState>
 struct LSTM : detail::RecurrentSpec<LSTMLayer, Hidden, Activation, State> {};
 
 /// A GRU layer of Hidden units (PyTorch's nn.GRU, one layer, batch_first) over the sequence before
 /// it; its output is every frame's hidden state, Sequence<Time, Hidden>. Activation: Tanh (exact)
-/// or FastTanh. State: ZeroState or LearnedState (h starts at the parameter initial_hidden).
+/// or FastTanh. State: ZeroState, LearnedState (h starts at the parameter initial_hidden) or
+/// CarriedState.
 template <std::size_t Hidden, class Activation = Tanh, class State = ZeroState>
 struct GRU : detail::RecurrentSpec<GRULayer, Hidden, Activation, State> {};
 

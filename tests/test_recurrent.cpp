@@ -401,3 +401,50 @@ TEST_CASE("CarriedState: consecutive training windows continue the sequence, gra
   CHECK(cg.tensors() == sg.tensors());
   CHECK(carried_g.layer<2>().tensors() == started_g.layer<2>().tensors());
 }
+
+TEST_CASE("A file saved from training windows loads into the streaming network of the same layers",
+          "[recurrent]") {
+  using Train = Network<Input<32, 1>, Residual<LSTM<8, Tanh, LearnedState>, Linear<1>>>;
+  using Stream = Network<Input<1, 1>, Residual<LSTM<8, Tanh, LearnedState>, Linear<1>>>;
+  static Train trained{Seed{9}};
+  for_each_parameter(trained, [](std::size_t, std::string_view, std::string_view, auto& t) {
+    for (std::size_t i = 0; i < t.size; ++i) t[i] += 0.01f * float(i % 7);  // h0, c0 not zero
+  });
+  Matrix<float, 2, 32> inputs;
+  for (std::size_t i = 0; i < inputs.size; ++i) inputs[i] = std::sin(0.3f * float(i));
+  static std::array<std::byte, saved_size<Train, 2>> file{};
+  REQUIRE(save(trained, file, inputs));
+
+  // The file names "Input<32, 1> ..."; the streaming network is "Input<1, 1> ...": the same
+  // tensors. Its test vectors (sequences of 32) cannot run on it and are reported not run.
+  static Stream plugin;
+  const LoadResult r = load(plugin, file);
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.other_sequence_length);
+  CHECK(r.tested_samples == 0);
+  CHECK(r.found_architecture() == std::string_view{"Input<32, 1> Residual(LSTM<8> Linear<1>)"});
+  const auto whole = trained.forward(inputs);
+  double worst = 0;
+  for (std::size_t b = 0; b < 2; ++b) {
+    plugin.reset();
+    for (std::size_t t = 0; t < 32; ++t)
+      worst = std::max(worst, double(std::abs(plugin.stream(Vector<float, 1>{{{inputs(b, t)}}})[0] -
+                                              whole(b, t))));
+  }
+  CHECK(worst <= 1e-6);
+
+  // Another channel count is another architecture; a layer whose parameters depend on the length
+  // (Dense after Flatten) is caught by its tensor's shape. Both leave the network untouched.
+  const Stream before = plugin;
+  static Network<Input<1, 2>, Residual<LSTM<8, Tanh, LearnedState>, Linear<2>>> two_channels;
+  CHECK(load(two_channels, file).status == LoadStatus::architecture_mismatch);
+  using Flat = Network<Input<6, 2>, Conv1D<3, 2>, Flatten, Dense<1>>;
+  static Flat flat;
+  static std::array<std::byte, saved_size<Flat>> flat_file{};
+  REQUIRE(save(flat, flat_file));
+  static Network<Input<5, 2>, Conv1D<3, 2>, Flatten, Dense<1>> shorter;
+  const LoadResult s = load(shorter, flat_file);
+  CHECK(s.status == LoadStatus::wrong_shape);
+  CHECK(plugin == before);
+}

@@ -35,8 +35,9 @@ using Model = ctnn::Residual<ctnn::LSTM<hidden>, ctnn::Linear<1>>;
 using Train = ctnn::Network<ctnn::Input<window, 1>, Model>;
 using Stream = ctnn::Network<ctnn::Input<block, 1>, Model>;
 // The same parameters in cells without exponentials (FastTanh, and the sigmoid through it).
-using FastStream = ctnn::Network<ctnn::Input<block, 1>,
-                                 ctnn::Residual<ctnn::LSTM<hidden, ctnn::FastTanh>, ctnn::Linear<1>>>;
+using FastStream =
+    ctnn::Network<ctnn::Input<block, 1>,
+                  ctnn::Residual<ctnn::LSTM<hidden, ctnn::FastTanh>, ctnn::Linear<1>>>;
 
 double cpu_seconds() {
   timespec t{};
@@ -185,7 +186,8 @@ int main(int argc, char** argv) {
   const std::vector<float> yf = ctnn::with_simd_target([&] { return run(fast, x, 0, whole); });
   const double fast_seconds = cpu_seconds() - fast_start;
   double largest = 0;
-  for (std::size_t i = 0; i < whole; ++i) largest = std::max(largest, double(std::abs(yf[i] - y[i])));
+  for (std::size_t i = 0; i < whole; ++i)
+    largest = std::max(largest, double(std::abs(yf[i] - y[i])));
   std::printf(
       "FastTanh cells, the same parameters: held-out ESR %.6f (exact cells: %.6f), largest "
       "difference from the exact output %.2e; real-time factor %.0f (%.0f ns per sample)\n",

@@ -94,7 +94,8 @@ template <class... What>
 struct embedded_tensor_shape_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
 };
-/// embedded_network: the weights were written for another architecture.
+/// embedded_network: the weights were written for another architecture (the same layers on
+/// sequences of another length are not another architecture).
 template <class... What>
 struct embedded_architecture_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
@@ -155,7 +156,8 @@ constexpr auto embedded_tensor_error() {
 template <class Net, fixed_string Architecture, class... Tensors>
 constexpr auto embedded_error_of() {
   using namespace shape_error;
-  if constexpr (!Architecture.view().empty() && Architecture.view() != architecture<Net>) {
+  if constexpr (!Architecture.view().empty() && Architecture.view() != architecture<Net> &&
+                !same_layers_other_length<Net>(Architecture.view())) {
     return std::type_identity<embedded_architecture_differs<
         network_expects<text<architecture_name<Net>()>>, file_has<text<Architecture>>>>{};
   } else if constexpr (sizeof...(Tensors) != manifest<Net>.size()) {

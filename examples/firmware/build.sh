@@ -12,6 +12,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out=${1:-/tmp/ctnn_firmware}
+count=${2:-}  # before `set --` below reuses the positional parameters
 mkdir -p "$out/include"
 ln -sfn /usr/include/boost "$out/include/boost"
 ln -sfn /usr/include/hwy "$out/include/hwy"
@@ -70,7 +71,7 @@ done
 # counted under qemu-arm's user mode (-cpu max runs the same Thumb-2 and FPU code): every
 # translated block's instructions times its executions, for 110 samples minus 10, over 100.
 # With the argument "count" (.ci/run's firmware step), where qemu-arm is installed.
-if [ "${2:-}" = count ] && command -v qemu-arm >/dev/null; then
+if [ "$count" = count ] && command -v qemu-arm >/dev/null; then
   printf '\n| target | amp model, instructions per sample (qemu-arm) |\n|---|---:|\n'
   for cpu in m4 m7; do
     for n in 10 110; do

@@ -570,5 +570,19 @@ TEST_CASE("ctnn writes a file for PyTorch to read back (checked by the python te
   Matrix<float, 4, 16> s;
   for (std::size_t i = 0; i < s.size; ++i) s[i] = std::sin(0.7f * float(i));
   write(conv, s, "ctnn_conv.safetensors");
+  // Recurrent: examples/pytorch_safetensors.py's gru_stack (nn.Sequential's names, as ctnn's) and
+  // amp (the module's own names, which its check maps from ctnn's).
+  static Network<Input<12, 2>, GRU<6>, GRU<4>, LastFrame, Dense<3>> gru{Seed{13}};
+  Matrix<float, 4, 24> g;
+  for (std::size_t i = 0; i < g.size; ++i) g[i] = std::cos(0.4f * float(i));
+  write(gru, g, "ctnn_gru_stack.safetensors");
+  static Network<Input<256, 1>, Residual<LSTM<8, Tanh, LearnedState>, Linear<1>>> amp{Seed{14}};
+  for_each_parameter(amp, [](std::size_t, std::string_view, std::string_view name, auto& t) {
+    if (name.ends_with("initial_hidden") || name.ends_with("initial_cell"))
+      for (std::size_t i = 0; i < t.size; ++i) t[i] = 0.3f - 0.07f * float(i);
+  });
+  Matrix<float, 2, 256> a;
+  for (std::size_t i = 0; i < a.size; ++i) a[i] = 0.8f * std::sin(0.05f * float(i * i % 997));
+  write(amp, a, "ctnn_amp.safetensors");
 }
 #endif

@@ -23,8 +23,10 @@
 /// and, over all frames at once, dW_ih = X^T dU, dW_hh = H_prev^T dV, db_ih = 1^T dU,
 /// db_hh = 1^T dV, dX = dU W_ih^T (for the LSTM dU = dV = da).
 ///
-/// State: stream() continues one stream from the h (and c) of the previous call; reset() zeroes
-/// them. forward() starts every sequence of the batch from zero, as PyTorch does without h0.
+/// State: stream() continues one stream from the h (and c) of the previous call; reset() puts
+/// them at the initial state. forward() starts every sequence of the batch there: zero, as PyTorch
+/// does without h0 (ZeroState), or the parameters initial_hidden and initial_cell (LearnedState);
+/// with CarriedState, a training window continues where the previous one of its batch row ended.
 ///
 /// Activations: `LSTM<H>` and `GRU<H>` use ctnn's Sigmoid and Tanh (activation_functions.hpp: a
 /// few ulp); `LSTM<H, FastTanh>` and `GRU<H, FastTanh>` use FastTanh (2.9e-7 absolute) and the

@@ -389,7 +389,7 @@ TEST_CASE("CarriedState: consecutive training windows continue the sequence, gra
   static Gradients<Carried> carried_g;
   static Gradients<Started> started_g;
   compute_gradients<MeanSquaredError>(carried, x1, t1, carried_ws, carried_g);
-  const auto end_of_first = carried_ws.cache<1>().carried.rows[0];
+  const auto end_of_first = carried_ws.cache<1>().rows[0];
   CHECK(end_of_first.h[0] != 0.0);
   started.layer<1>().initial_hidden = end_of_first.h;
   started.layer<1>().initial_cell = end_of_first.c;

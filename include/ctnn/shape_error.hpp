@@ -66,6 +66,12 @@ struct previous_output {};
 /// What a layer accepts: a shape, any_features or any_sequence.
 template <class What>
 struct accepts {};
+/// The input shape of a residual's branch (the shape before the Residual layer).
+template <class Shape>
+struct branch_input {};
+/// The output shape of a residual's branch.
+template <class Shape>
+struct branch_output {};
 
 }  // namespace ctnn::shape_error
 
@@ -148,6 +154,13 @@ CTNN_SHAPE_ERROR(network_has_no_layers);
 CTNN_SHAPE_ERROR(network_must_start_with_input);
 /// A type in the layer list that is not a layer spec.
 CTNN_SHAPE_ERROR(not_a_layer_spec);
+
+/// A `Residual<...>` whose branch gives another shape than it takes: y = x + f(x) needs both
+/// alike (add a Linear<Channels> or Dense<N> at the end of the branch).
+CTNN_SHAPE_ERROR(residual_branch_changes_the_shape);
+/// A mistake inside a `Residual<...>`'s branch: the second argument is the mistake, its layer
+/// numbered within the branch (1 is the branch's first layer).
+CTNN_SHAPE_ERROR(mistake_in_residual_branch);
 
 /// A bound layer type (a user-defined layer) that does not meet the ctnn::InferenceLayer concept;
 /// the second argument names the requirement (ctnn::layer_requirement, layers/layer.hpp).

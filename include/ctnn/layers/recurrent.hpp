@@ -152,15 +152,23 @@ template <class State, std::size_t Vectors>
 inline constexpr std::size_t learned_states = std::is_same_v<State, LearnedState> ? Vectors : 0;
 
 /// The states where the last training forward pass left each sequence of a batch of B, for a layer
-/// whose state is CarriedState (an empty struct otherwise); `reset()` zeroes them.
+/// whose state is CarriedState (empty otherwise): a base of the layers' caches.
+/// `reset_states()` zeroes them (Workspace::reset_states).
 template <class State, class CellState, std::size_t B>
 struct carried_states {
-  constexpr void reset() {}
+  /// Whether training windows continue from the previous ones.
+  static constexpr bool carries = false;
+  /// Nothing to zero.
+  constexpr void reset_states() {}
 };
 template <class CellState, std::size_t B>
 struct carried_states<CarriedState, CellState, B> {
+  /// Whether training windows continue from the previous ones.
+  static constexpr bool carries = true;
+  /// Where each sequence of the batch ended.
   std::array<CellState, B> rows{};
-  constexpr void reset() { rows = {}; }
+  /// The next windows start new recordings.
+  constexpr void reset_states() { rows = {}; }
 };
 
 /// The parameter set of a recurrent layer: with States learned initial state vectors (0: none).
@@ -223,13 +231,13 @@ struct RecurrentBase : WithParameters<recurrent_parameters_t<T, C, Hidden, Gates
                          Cache& c) const {
     for (std::size_t b = 0; b < B; ++b) {
       typename Cell::state_type s = initial_state();
-      if constexpr (Cell::carries_state) s = c.carried.rows[b];
+      if constexpr (Cache::carries) s = c.rows[b];
       for (std::size_t t = 0; t < Time; ++t) {
         const std::size_t row = b * Time + t;
         for (std::size_t k = 0; k < Hidden; ++k) c.previous_hidden(row, k) = s.h[k];
         self().step(s, x.data() + row * C, y.data() + row * Hidden, &c.frame(row));
       }
-      if constexpr (Cell::carries_state) c.carried.rows[b] = s;
+      if constexpr (Cache::carries) c.rows[b] = s;
     }
   }
 
@@ -311,8 +319,6 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Sta
   static constexpr std::string_view kind = "LSTM";
   /// Gate pre-activations per frame: 4 H.
   static constexpr std::size_t G = 4 * Hidden;
-  /// Whether training windows continue from the previous ones (CarriedState).
-  static constexpr bool carries_state = std::is_same_v<State, CarriedState>;
 
   /// What persists between stream() calls: the hidden state h and the cell state c.
   struct state_type {
@@ -336,19 +342,15 @@ struct LSTMLayer : detail::RecurrentBase<LSTMLayer<T, Time, C, Hidden, Tanh, Sta
   /// What backward needs from a training forward pass of B sequences: every frame's frame_cache
   /// and h_{t-1}; and room for dC/da.
   template <std::size_t B>
-  struct cache {
+  struct cache : detail::carried_states<State, state_type, B> {
     /// Every frame's frame_cache, sequence after sequence.
     std::array<frame_cache, B * Time> frames;
     /// h_{t-1} of every frame (zero for the first), for dW_hh = H_prev^T dV.
     Matrix<T, B * Time, Hidden> previous_hidden;
     /// dC/da of every frame.
     Matrix<T, B * Time, G> gate_gradient;
-    /// Where each sequence ended (CarriedState), for the next training forward pass.
-    [[no_unique_address]] detail::carried_states<State, state_type, B> carried;
     /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
-    /// Zeroes the carried states (CarriedState): the next windows start new recordings.
-    constexpr void reset_states() { carried.reset(); }
   };
 
   /// What persists between stream() calls.
@@ -429,8 +431,6 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, State
   static constexpr std::string_view kind = "GRU";
   /// Gate pre-activations per frame: 3 H.
   static constexpr std::size_t G = 3 * Hidden;
-  /// Whether training windows continue from the previous ones (CarriedState).
-  static constexpr bool carries_state = std::is_same_v<State, CarriedState>;
 
   /// What persists between stream() calls: the hidden state h.
   struct state_type {
@@ -447,7 +447,7 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, State
   /// What backward needs from a training forward pass of B sequences: every frame's frame_cache
   /// and h_{t-1}; and room for dU and dV.
   template <std::size_t B>
-  struct cache {
+  struct cache : detail::carried_states<State, state_type, B> {
     /// Every frame's frame_cache, sequence after sequence.
     std::array<frame_cache, B * Time> frames;
     /// h_{t-1} of every frame (zero for the first), for dW_hh = H_prev^T dV.
@@ -456,12 +456,8 @@ struct GRULayer : detail::RecurrentBase<GRULayer<T, Time, C, Hidden, Tanh, State
     Matrix<T, B * Time, G> input_gradient;
     /// dV of every frame.
     Matrix<T, B * Time, G> hidden_gradient;
-    /// Where each sequence ended (CarriedState), for the next training forward pass.
-    [[no_unique_address]] detail::carried_states<State, state_type, B> carried;
     /// Frame `row` (sequence b, frame t: row b Time + t).
     constexpr frame_cache& frame(std::size_t row) { return frames[row]; }
-    /// Zeroes the carried states (CarriedState): the next windows start new recordings.
-    constexpr void reset_states() { carried.reset(); }
   };
 
   /// What persists between stream() calls.

@@ -29,29 +29,6 @@
 
 namespace ctnn {
 
-namespace shape_error {
-/// The input shape of a residual's branch (the shape before the Residual layer).
-template <class Shape>
-struct branch_input {};
-/// The output shape of a residual's branch.
-template <class Shape>
-struct branch_output {};
-/// A `Residual<...>` whose branch gives another shape than it takes: y = x + f(x) needs both
-/// alike (add a Linear<Channels> or Dense<N> at the end of the branch).
-template <class... What>
-struct residual_branch_changes_the_shape : ::ctnn::detail::shape_error_tag {
-  /// Naming it is the error.
-  static void report() = delete;
-};
-/// A mistake inside a `Residual<...>`'s branch: the second argument is the mistake, its layer
-/// numbered within the branch (1 is the branch's first layer).
-template <class... What>
-struct mistake_in_residual_branch : ::ctnn::detail::shape_error_tag {
-  /// Naming it is the error.
-  static void report() = delete;
-};
-}  // namespace shape_error
-
 namespace detail {
 
 /// The Input spec of a sample shape: Input<N> for Features<N>, Input<Time, C> for a sequence.

@@ -4,7 +4,11 @@
   safetensors_to_header.py MODEL.safetensors NAMESPACE OUT.hpp
 
 The header defines NAMESPACE::weights (ctnn::embed<"architecture">(tensors...)): each tensor with
-its name and shape in its type, values in the file's layout. In C++,
+its name and shape in its type, values in the file's layout, in the file's data order (which is
+the reference writer's name order for its files: embedded_network matches tensors by name). F16
+and BF16 values are widened exactly; tensors of other dtypes (a BatchNorm's I64 counter) cannot be
+network parameters and are left out, with a note on stderr. The header must be strict UTF-8 JSON,
+as ctnn::load and the reference reader demand. In C++,
     constexpr Net net = ctnn::embedded_network<Net>(NAMESPACE::weights);
 puts the network in read-only data (flash), and a name, shape or architecture that does not match
 Net is a compile error naming the tensor and both shapes. When the file has test vectors
@@ -25,7 +29,13 @@ def main():
     path, namespace, out_path = args
     raw = open(path, "rb").read()
     (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
+    try:
+        header = json.loads(raw[8:8 + n].decode("utf-8"))
+    except UnicodeDecodeError as e:
+        sys.exit("%s: the header is not UTF-8 (byte 0x%02X at header byte %d)"
+                 % (path, raw[8 + e.start], e.start))
+    except ValueError as e:
+        sys.exit("%s: the header is not valid JSON: %s" % (path, e))
     data = raw[8 + n:]
     metadata = header.pop("__metadata__", {})
     architecture = metadata.get("ctnn.architecture", "")
@@ -36,11 +46,15 @@ def main():
              "namespace %s {" % namespace, ""]
     names, tests = [], {}
     for k, (name, info) in enumerate(sorted(header.items(), key=lambda kv: kv[1]["data_offsets"][0])):
-        fmt = {"F32": "f", "F64": "d"}.get(info["dtype"])
+        fmt = {"F32": "f", "F64": "d", "F16": "e", "BF16": "H"}.get(info["dtype"])
         if fmt is None:
-            sys.exit("%s: dtype %s: convert to F32 or F64 first" % (name, info["dtype"]))
+            print("%s: dtype %s is not a parameter's: left out" % (name, info["dtype"]),
+                  file=sys.stderr)
+            continue
         begin, end = info["data_offsets"]
         values = struct.unpack("<%d%s" % ((end - begin) // struct.calcsize(fmt), fmt), data[begin:end])
+        if info["dtype"] == "BF16":  # the high half of a float32
+            values = [struct.unpack("<f", struct.pack("<I", v << 16))[0] for v in values]
         if name in ("ctnn.test_input", "ctnn.test_output"):
             tests[name] = (info["shape"][0], values)
             continue

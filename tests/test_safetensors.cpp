@@ -317,9 +317,172 @@ TEST_CASE("LoadOptions::names maps the file's names (a model that is not nn.Sequ
   REQUIRE(r.ok());
   CHECK(net.layer<1>().weights(1, 0) == 2.0f);  // file (3, 2) row 0 = {1, 2} = W(0..1, 0)
   CHECK(net.layer<3>().bias[0] == -1.0f);
-  CHECK(rejected(f, LoadStatus::unknown_tensor).tensor() == "fc1.weight");  // without the names
+  // Without the names: the network's first tensor is missing; the message lists both sides and
+  // points to the option.
+  const LoadResult unnamed = rejected(f, LoadStatus::missing_tensor);
+  CHECK(unnamed.tensor() == "0.weight");
+  CHECK(unnamed.network_unmatched() == "0.weight, 0.bias, 2.weight, 2.bias");
+  CHECK(unnamed.file_unmatched().substr(0, 10) == "fc1.weight");  // the nearest first
+  CHECK(std::string(to_string(unnamed).c_str()).find("LoadOptions::names") != std::string::npos);
   const std::string_view three[] = {"fc1.weight", "fc1.bias", "fc2.weight"};
-  CHECK(rejected(f, LoadStatus::missing_tensor, LoadOptions{.names = three}).tensor() == "2.bias");
+  const LoadResult short_list =
+      rejected(f, LoadStatus::names_count_differs, LoadOptions{.names = three});
+  CHECK(std::string(to_string(short_list).c_str()) ==
+        "LoadOptions::names does not name every tensor of the network: LoadOptions::names has 3 "
+        "names, the network has 4 tensors (name them all, in the order of ctnn::manifest<Net>)");
+}
+
+TEST_CASE("an nn.Sequential with a Dropout: the message names both sides, nearest first", "[io]") {
+  // torch numbers every module: Linear, Tanh, Dropout, Linear gives 0.* and 3.*.
+  std::string header = small_header();
+  header = replaced(header, "2.weight", "3.weight");
+  header = replaced(header, "2.bias", "3.bias");
+  const auto f = file(header, small_data());
+  const LoadResult r = rejected(f, LoadStatus::missing_tensor);
+  CHECK(r.tensor() == "2.weight");
+  CHECK(r.network_unmatched() == "2.weight, 2.bias");
+  CHECK(r.file_unmatched() == "3.weight, 3.bias");
+  const std::string message = to_string(r).c_str();
+  CHECK(message.find("\"2.weight\" is not in the file") != std::string::npos);
+  CHECK(message.find("LoadOptions::names") != std::string::npos);
+  const std::string_view names[] = {"0.weight", "0.bias", "3.weight", "3.bias"};
+  static Small net;
+  CHECK(load(net, f, LoadOptions{.names = names}).ok());
+  // ignore_unknown_tensors does not hide a missing tensor.
+  rejected(f, LoadStatus::missing_tensor, LoadOptions{.ignore_unknown_tensors = true});
+}
+
+TEST_CASE("the reference writer's order (sorted by name) loads", "[io]") {
+  // safetensors' writer sorts tensors by name ("0.bias" before "0.weight") and lays the data out
+  // in that order.
+  const std::string header =
+      "{\"0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},"
+      "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[3,2],\"data_offsets\":[12,36]},"
+      "\"2.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[36,40]},"
+      "\"2.weight\":{\"dtype\":\"F32\",\"shape\":[1,3],\"data_offsets\":[40,52]}}";
+  static Small net;
+  const LoadResult r =
+      load(net, file(header, floats({7, 8, 9, 1, 2, 3, 4, 5, 6, -1, 0.5f, -0.5f, 0.25f})));
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(net.layer<1>().bias[2] == 9.0f);
+  CHECK(net.layer<1>().weights(1, 0) == 2.0f);
+  CHECK(net.layer<3>().weights(2, 0) == 0.25f);
+  CHECK(net.layer<3>().bias[0] == -1.0f);
+}
+
+TEST_CASE("tensors of other dtypes are skipped when asked; a network's must be floats", "[io]") {
+  // A BatchNorm's num_batches_tracked: I64, shape [] (one value, 8 bytes).
+  auto data = small_data();
+  for (int k = 0; k < 8; ++k) data.push_back(std::byte{k == 0 ? std::uint8_t{3} : std::uint8_t{0}});
+  const auto f = file(small_header(",\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],"
+                                   "\"data_offsets\":[52,60]}"),
+                      data);
+  const LoadResult unknown = rejected(f, LoadStatus::unknown_tensor);
+  CHECK(unknown.tensor() == "1.num_batches_tracked");
+  CHECK(std::string(to_string(unknown).c_str()).find("ignore_unknown_tensors") !=
+        std::string::npos);
+  static Small net;
+  CHECK(load(net, f, LoadOptions{.ignore_unknown_tensors = true}).ok());
+  CHECK(net.layer<3>().bias[0] == -1.0f);
+  // Its bytes still count: a wrong range is still caught.
+  rejected(file(small_header(",\"1.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],"
+                             "\"data_offsets\":[52,56]}"),
+                data),
+           LoadStatus::bad_offsets, LoadOptions{.ignore_unknown_tensors = true});
+  // A tensor the network reads must be a float one; a dtype safetensors does not define is
+  // rejected wherever it is.
+  std::string int_weight = small_header();
+  int_weight =
+      replaced(int_weight, "\"dtype\":\"F32\",\"shape\":[1],", "\"dtype\":\"I32\",\"shape\":[1],");
+  const LoadResult i32 = rejected(file(int_weight, small_data()), LoadStatus::unsupported_dtype);
+  CHECK(i32.tensor() == "2.bias");
+  CHECK(std::string(to_string(i32).c_str()).find("has dtype I32") != std::string::npos);
+  std::string made_up =
+      small_header(",\"x\":{\"dtype\":\"Q4\",\"shape\":[1],\"data_offsets\":[52,53]}");
+  rejected(file(made_up, data), LoadStatus::unsupported_dtype,
+           LoadOptions{.ignore_unknown_tensors = true});
+}
+
+TEST_CASE("the header is strict UTF-8 JSON and every rejection says where and why", "[io]") {
+  const auto data = small_data();
+  const auto with_meta = [&](std::string_view value) {
+    return file(small_header("", std::string("\"note\":\"").append(value).append("\"")), data);
+  };
+  static Small net;
+  CHECK(load(net, with_meta("caf\xC3\xA9 \xF0\x9F\x8E\xB8")).ok());  // é and a guitar: UTF-8
+  CHECK(load(net, with_meta("\\ud83c\\udfb8")).ok());                // the guitar, escaped
+  const char* bad[] = {"\xE9\xFF",                                   // Latin-1, as the issue's file
+                       "\xC0\x80",                                   // overlong NUL
+                       "\xED\xA0\x80",                               // an encoded surrogate
+                       "\xF4\x90\x80\x80",                           // above U+10FFFF
+                       "\xE2\x82"};                                  // cut short
+  for (const char* b : bad) {
+    const LoadResult r = rejected(with_meta(b), LoadStatus::bad_json);
+    CHECK(std::string(r.json_problem) == "a string that is not valid UTF-8");
+    CHECK(std::string(to_string(r).c_str()).find("__metadata__") != std::string::npos);
+  }
+  const LoadResult latin1 = rejected(with_meta("\xE9\xFF"), LoadStatus::bad_json);
+  CHECK(latin1.key() == "\xE9\xFF");  // the string up to the bad byte
+  CHECK(std::string(to_string(latin1).c_str()).find("\\xe9") != std::string::npos);
+  const LoadResult lone = rejected(with_meta("\\ud800x"), LoadStatus::bad_json);
+  CHECK(std::string(lone.json_problem) == "an invalid escape or unpaired surrogate");
+
+  // A bad value names the tensor and the field being read.
+  std::string fraction = small_header();
+  fraction = replaced(fraction, "[3,2]", "[3.5,2]");
+  const LoadResult f = rejected(file(fraction, data), LoadStatus::bad_json);
+  CHECK(f.tensor() == "0.weight");
+  CHECK(f.key() == "shape");
+  CHECK(std::string(to_string(f).c_str()) ==
+        "the header is not valid JSON of the safetensors form: at header byte 37, in "
+        "\"0.weight\", reading \"shape\": a number that is not a non-negative integer");
+  // Integer overflow is reported as such (2^63 + 5 fits in 64 bits, not in JSON's exact range).
+  std::string overflow = small_header();
+  overflow = replaced(overflow, "[0,24]", "[9223372036854775813,24]");
+  const LoadResult o = rejected(file(overflow, data), LoadStatus::integer_overflow);
+  CHECK(o.tensor() == "0.weight");
+  CHECK(o.key() == "data_offsets");
+  CHECK(std::string(to_string(o).c_str()).find("integer overflow") != std::string::npos);
+}
+
+TEST_CASE("save with names writes what a custom module's load_state_dict reads", "[io]") {
+  static Small net{Seed{3}};
+  const std::string_view names[] = {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"};
+  std::vector<std::byte> out(saved_size_named<Small>(names));
+  REQUIRE(out.size() == saved_size<Small> + 8);  // 4 names 2 bytes longer, padded to 8
+  REQUIRE(save(net, out, names));
+  static Small back{Seed{4}};
+  REQUIRE(load(back, out, LoadOptions{.names = names}).ok());
+  CHECK(back == net);
+  rejected(out, LoadStatus::missing_tensor);  // the manifest's names are not in it
+
+  // With test vectors, and a name that needs escaping.
+  Matrix<float, 2, 2> x{{{0.5f, -1}, {2, 0.25f}}};
+  const std::string_view odd[] = {"a\"b", "fc1.bias", "fc2.weight", "fc2.bias"};
+  std::vector<std::byte> with_tests(saved_size_named<Small, 2>(odd));
+  REQUIRE(save(net, with_tests, x, odd));
+  static Small again{Seed{6}};
+  const LoadResult r = load(again, with_tests, LoadOptions{.names = odd});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 2);
+  CHECK(again == net);
+
+  // Names that cannot make a file: refused, nothing written.
+  const std::string_view twice[] = {"w", "b", "w", "c"};
+  const std::string_view three[] = {"w", "b", "c"};
+  const std::string_view reserved[] = {"w", "b", "ctnn.test_input", "c"};
+  const std::string_view empty[] = {"w", "", "v", "c"};
+  std::vector<std::byte> big(4096, std::byte{0x55});
+  for (const auto bad :
+       {std::span<const std::string_view>(twice), std::span<const std::string_view>(three),
+        std::span<const std::string_view>(reserved), std::span<const std::string_view>(empty)}) {
+    CHECK(saved_size_named<Small>(bad) == 0);
+    CHECK_FALSE(save(net, big, bad));
+  }
+  CHECK_FALSE(save(net, std::span<std::byte>(out.data(), out.size() - 1), names));
+  CHECK(big[0] == std::byte{0x55});
 }
 
 TEST_CASE("a file cut at any length is rejected and changes nothing", "[io]") {

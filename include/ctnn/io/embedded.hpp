@@ -2,9 +2,10 @@
 /// Weights compiled into the program, for firmware: examples/safetensors_to_header.py turns a
 /// safetensors file into a header of `ctnn::EmbeddedTensor<"name", dims...>` constants, and
 ///   constexpr Net net = ctnn::embedded_network<Net>(generated::weights);
-/// builds the network at compile time (its parameters land in read-only data, i.e. flash). The
-/// names, shapes and architecture are checked against Net by the compiler: a mismatch is a
-/// compile error naming the tensor and both shapes. A static_assert can then run the network's
+/// builds the network at compile time (its parameters land in read-only data, i.e. flash). Tensors
+/// are matched by name, in any order (the reference writer sorts them by name). The names, shapes
+/// and architecture are checked against Net by the compiler: a mismatch is a compile error naming
+/// the tensor and both shapes. A static_assert can then run the network's
 /// constexpr forward pass on the file's test vectors.
 #pragma once
 
@@ -51,7 +52,7 @@ struct EmbeddedTensor {
   double values[size];
 };
 
-/// A weight file's tensors, in file order, and the architecture it was saved from ("" if none).
+/// A weight file's tensors (in any order), and the architecture it was saved from ("" if none).
 template <fixed_string Architecture, class... Tensors>
 struct EmbeddedWeights {
   /// The architecture string the weights were written for.
@@ -74,7 +75,7 @@ template <std::size_t... Dims>
 struct dims {};
 template <class What>
 struct network_expects {};
-template <class What>
+template <class... What>
 struct file_has {};
 template <std::size_t N>
 struct tensor_index {};
@@ -84,9 +85,9 @@ template <class... What>
 struct embedded_tensor_count_differs : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
 };
-/// embedded_network: a tensor is not named as the network expects at its position.
+/// embedded_network: no tensor of the weights has the name of one of the network's.
 template <class... What>
-struct embedded_tensor_name_differs : ::ctnn::detail::shape_error_tag {
+struct embedded_tensor_missing : ::ctnn::detail::shape_error_tag {
   static void report() = delete;
 };
 /// embedded_network: a tensor has another shape than the network expects.
@@ -135,14 +136,10 @@ constexpr bool same_file_shape() {
 }
 
 template <class Net, std::size_t E, class Tensor>
-constexpr auto embedded_tensor_error() {
+constexpr auto embedded_shape_error() {
   using namespace shape_error;
   constexpr ManifestEntry entry = manifest<Net>[E];
-  if constexpr (Tensor::name != entry.name()) {
-    return std::type_identity<embedded_tensor_name_differs<
-        tensor_index<E>, network_expects<text<manifest_name<Net, E>()>>,
-        file_has<text<Tensor::name_text>>>>{};
-  } else if constexpr (!same_file_shape<Net, E, Tensor>()) {
+  if constexpr (!same_file_shape<Net, E, Tensor>()) {
     return std::type_identity<embedded_tensor_shape_differs<
         text<manifest_name<Net, E>()>,
         network_expects<decltype(manifest_dims<Net, E>(
@@ -152,6 +149,34 @@ constexpr auto embedded_tensor_error() {
     return std::type_identity<void>{};
   }
 }
+
+/// The position among Tensors of the one named as Net's tensor E (sizeof...(Tensors) if none).
+template <class Net, std::size_t E, class... Tensors>
+constexpr std::size_t embedded_position() {
+  constexpr std::array<std::string_view, sizeof...(Tensors)> names{Tensors::name...};
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (names[k] == manifest<Net>[E].name()) return k;
+  return names.size();
+}
+
+template <class Net, std::size_t E, class... Tensors>
+constexpr auto embedded_tensor_error() {
+  using namespace shape_error;
+  constexpr std::size_t k = embedded_position<Net, E, Tensors...>();
+  if constexpr (k == sizeof...(Tensors)) {
+    return std::type_identity<embedded_tensor_missing<
+        network_expects<text<manifest_name<Net, E>()>>, file_has<text<Tensors::name_text>...>>>{};
+  } else {
+    return embedded_shape_error<Net, E, std::tuple_element_t<k, std::tuple<Tensors...>>>();
+  }
+}
+
+/// For each of Net's tensors, the position of its embedded tensor (checked to exist).
+template <class Net, class... Tensors>
+inline constexpr auto embedded_positions = []<std::size_t... E>(std::index_sequence<E...>) {
+  return std::array<std::size_t, sizeof...(E)>{embedded_position<Net, E, Tensors...>()...};
+}
+(std::make_index_sequence<manifest<Net>.size()>{});
 
 template <class Net, fixed_string Architecture, class... Tensors>
 constexpr auto embedded_error_of() {
@@ -167,13 +192,13 @@ constexpr auto embedded_error_of() {
   } else {
     return []<std::size_t... E>(std::index_sequence<E...>) {
       return std::type_identity<
-          first_error_t<typename decltype(embedded_tensor_error<Net, E, Tensors>())::type...>>{};
+          first_error_t<typename decltype(embedded_tensor_error<Net, E, Tensors...>())::type...>>{};
     }
-    (std::index_sequence_for<Tensors...>{});
+    (std::make_index_sequence<manifest<Net>.size()>{});
   }
 }
 
-/// Writes embedded tensor e (of the tuple) into matrix through the file layout.
+/// Writes embedded tensor k (of the tuple) into matrix through the file layout.
 template <std::size_t K = 0, class Tuple, class M>
 constexpr void assign_embedded(const Tuple& tensors, std::size_t e, M& matrix,
                                const TensorLayout& layout) {
@@ -199,7 +224,8 @@ constexpr Net embedded_network(const EmbeddedWeights<Architecture, Tensors...>& 
     detail::report_shape_error_in_call<error>();
   } else {
     detail::for_each_manifest_tensor(net, [&](std::size_t e, auto& matrix) {
-      detail::assign_embedded(weights.tensors, e, matrix, manifest<Net>[e].layout);
+      detail::assign_embedded(weights.tensors, detail::embedded_positions<Net, Tensors...>[e],
+                              matrix, manifest<Net>[e].layout);
     });
   }
   return net;

@@ -51,6 +51,11 @@ constexpr std::size_t dtype_bytes(DType d) {
   return d == DType::f64 ? 8 : d == DType::f32 ? 4 : 2;
 }
 
+/// Name of the optional tensor of test inputs of a file, `[samples, input...]`.
+inline constexpr std::string_view test_input_name = "ctnn.test_input";
+/// Name of the optional tensor of the outputs expected for the test inputs, `[samples, output...]`.
+inline constexpr std::string_view test_output_name = "ctnn.test_output";
+
 /// One tensor of a network's file.
 struct ManifestEntry {
   /// The tensor's name in the file, stored in place.
@@ -75,6 +80,22 @@ struct text_writer {
   }
   constexpr void put(std::string_view s) {
     for (const char c : s) put(c);
+  }
+  /// s as the inside of a JSON string: quote, backslash and control characters escaped.
+  constexpr void put_json_string(std::string_view s) {
+    for (const char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        put('\\');
+        put(c);
+      } else if (u < 0x20) {
+        put("\\u00");
+        put("0123456789abcdef"[u >> 4]);
+        put("0123456789abcdef"[u & 15]);
+      } else {
+        put(c);
+      }
+    }
   }
   constexpr void put_number(std::uint64_t v) {
     char digits[20] = {};
@@ -261,7 +282,7 @@ template <class Dims>
 constexpr void write_entry(text_writer& w, std::string_view name, DType dtype, const Dims& dims,
                            std::size_t rank, std::uint64_t& offset) {
   w.put(",\"");
-  w.put(name);
+  w.put_json_string(name);
   w.put("\":{\"dtype\":\"");
   w.put(dtype_name(dtype));
   w.put("\",\"shape\":[");
@@ -279,16 +300,18 @@ constexpr void write_entry(text_writer& w, std::string_view name, DType dtype, c
   w.put("]}");
 }
 
-/// The header's JSON (without padding): metadata first, then the tensors in manifest order, then
-/// the test vectors when Samples > 0.
+/// The header's JSON (without padding): metadata first, then the tensors in manifest order (named
+/// by `names`, or the manifest's names when it is empty), then the test vectors when Samples > 0.
 template <class Net, std::size_t Samples>
-constexpr void write_header(text_writer& w, const std::array<ManifestEntry, tensor_count<Net>>& m) {
+constexpr void write_header(text_writer& w, const std::array<ManifestEntry, tensor_count<Net>>& m,
+                            std::span<const std::string_view> names = {}) {
   w.put("{\"__metadata__\":{\"ctnn.architecture\":\"");
   write_architecture<Net>(w);
   w.put("\",\"format\":\"pt\"}");
   std::uint64_t offset = 0;
-  for (const ManifestEntry& e : m)
-    write_entry(w, e.name(), file_dtype_of<Net>, e.layout.dims, e.layout.rank, offset);
+  for (std::size_t e = 0; e < m.size(); ++e)
+    write_entry(w, names.empty() ? m[e].name() : names[e], file_dtype_of<Net>, m[e].layout.dims,
+                m[e].layout.rank, offset);
   if constexpr (Samples > 0) {
     using In = typename Net::template shape_type<0>;
     using Out = typename Net::template shape_type<Net::depth>;
@@ -420,22 +443,13 @@ constexpr void for_each_manifest_tensor(Net& net, F&& f) {
 }  // namespace detail
 
 namespace detail {
-/// Hands net's file to sink(bytes, count) in order, in pieces of at most 1 KiB; with test
-/// vectors, the inputs and net's outputs for them after the parameters.
-template <class Net, std::size_t Samples = 0, class Sink>
-void write_file(
-    const Net& net, Sink&& sink,
-    const Matrix<typename Net::value_type, Samples, Net::input_size>* test_input = nullptr) {
-  constexpr std::size_t n = header_length<Net, Samples>;
-  std::byte piece[1024];
-  store_little_endian(piece, std::uint64_t{n});
-  sink(piece, 8);
-  for (std::size_t at = 0; at < n; at += sizeof piece) {
-    for (std::size_t i = at; i < n && i < at + sizeof piece; ++i)
-      piece[i - at] = std::byte(header_text<Net, Samples>[i]);
-    sink(piece, n - at < sizeof piece ? n - at : sizeof piece);
-  }
+/// Hands the values of net's file to sink(bytes, count) in order, in pieces of at most 1 KiB:
+/// the parameters, then with test vectors the inputs and net's outputs for them.
+template <class Net, std::size_t Samples, class Sink>
+void write_data(const Net& net, Sink&& sink,
+                const Matrix<typename Net::value_type, Samples, Net::input_size>* test_input) {
   using T = typename Net::value_type;
+  std::byte piece[1024];
   std::size_t used = 0;
   const auto put = [&](T value) {
     if (used + sizeof(T) > sizeof piece) {
@@ -459,6 +473,68 @@ void write_file(
     }
   }
   sink(piece, used);
+}
+
+/// Hands net's file to sink(bytes, count) in order, in pieces of at most 1 KiB.
+template <class Net, std::size_t Samples = 0, class Sink>
+void write_file(
+    const Net& net, Sink&& sink,
+    const Matrix<typename Net::value_type, Samples, Net::input_size>* test_input = nullptr) {
+  constexpr std::size_t n = header_length<Net, Samples>;
+  std::byte piece[1024];
+  store_little_endian(piece, std::uint64_t{n});
+  sink(piece, 8);
+  for (std::size_t at = 0; at < n; at += sizeof piece) {
+    for (std::size_t i = at; i < n && i < at + sizeof piece; ++i)
+      piece[i - at] = std::byte(header_text<Net, Samples>[i]);
+    sink(piece, n - at < sizeof piece ? n - at : sizeof piece);
+  }
+  detail::write_data<Net, Samples>(net, sink,
+                                   test_input);  // qualified: no ADL into Matrix<T, 0, N>
+}
+
+/// True when names gives each of Net's tensors a name of its own: as many as the manifest, none
+/// empty or longer than 255 bytes, none twice, none a name the format reserves.
+template <class Net>
+constexpr bool valid_names(std::span<const std::string_view> names) {
+  if (names.size() != tensor_count<Net>) return false;
+  for (std::size_t e = 0; e < names.size(); ++e) {
+    const std::string_view n = names[e];
+    if (n.empty() || n.size() > 255 || n == "__metadata__" || n == test_input_name ||
+        n == test_output_name)
+      return false;
+    for (std::size_t k = 0; k < e; ++k)
+      if (names[k] == n) return false;
+  }
+  return true;
+}
+
+template <class Net, std::size_t Samples>
+constexpr std::size_t named_header_length(std::span<const std::string_view> names) {
+  text_writer w;
+  write_header<Net, Samples>(w, manifest<Net>, names);
+  return (w.size + 7) / 8 * 8;
+}
+
+template <class Net, std::size_t Samples>
+bool save_named(const Net& net, std::span<std::byte> out, std::span<const std::string_view> names,
+                const Matrix<typename Net::value_type, Samples, Net::input_size>* test_input) {
+  if (!valid_names<Net>(names)) return false;
+  const std::size_t n = named_header_length<Net, Samples>(names);
+  if (out.size() < 8 + n + data_bytes<Net, Samples>) return false;
+  store_little_endian(out.data(), std::uint64_t{n});
+  text_writer w{reinterpret_cast<char*>(out.data() + 8)};
+  write_header<Net, Samples>(w, manifest<Net>, names);
+  while (w.size < n) w.put(' ');
+  std::byte* to = out.data() + 8 + n;
+  detail::write_data<Net, Samples>(
+      net,
+      [&](const std::byte* bytes, std::size_t count) {
+        std::memcpy(to, bytes, count);
+        to += count;
+      },
+      test_input);
+  return true;
 }
 }  // namespace detail
 
@@ -497,17 +573,53 @@ requires is_network_v<Net>
   return true;
 }
 
+/// Bytes of the file save(net, out, names) writes (with Samples test vectors), or 0 when names
+/// is not one valid name per tensor (see save).
+template <class Net, std::size_t Samples = 0>
+requires is_network_v<Net>
+constexpr std::size_t saved_size_named(std::span<const std::string_view> names) {
+  if (!detail::valid_names<Net>(names)) return 0;
+  return 8 + detail::named_header_length<Net, Samples>(names) + detail::data_bytes<Net, Samples>;
+}
+
+/// save, naming the tensors as the model that will read the file does (a PyTorch module's
+/// state_dict keys, {"fc1.weight", "fc1.bias", ...}, in manifest order: LoadOptions::names is the
+/// same mapping on load). Returns false, and writes nothing, when out is smaller than
+/// saved_size_named<Net>(names), or names does not give each tensor a name of its own (as many as
+/// the manifest, none empty, longer than 255 bytes, repeated, "__metadata__" or a test vector's).
+template <class Net>
+requires is_network_v<Net>
+[[nodiscard]] bool save(const Net& net, std::span<std::byte> out,
+                        std::span<const std::string_view> names) {
+  return detail::save_named<Net, 0>(net, out, names, nullptr);
+}
+
+/// save with names and test vectors (saved_size_named<Net, Samples>(names) bytes).
+template <class Net, std::size_t Samples>
+requires is_network_v<Net>
+[[nodiscard]] bool save(
+    const Net& net, std::span<std::byte> out,
+    const Matrix<typename Net::value_type, Samples, Net::input_size>& test_input,
+    std::span<const std::string_view> names) {
+  return detail::save_named<Net, Samples>(net, out, names, &test_input);
+}
+
 /// Why load accepted or rejected a file.
 enum class LoadStatus : std::uint8_t {
   ok,
   truncated,                  ///< shorter than 8 bytes, or than 8 + its header length
   header_too_large,           ///< a header length above 100,000,000 bytes (the reference's cap)
-  bad_json,                   ///< not strict JSON, or not an object of objects (`offset`: where)
+  bad_json,                   ///< not strict JSON (UTF-8 strings), or not an object of objects
+                              ///< (`offset`: where, `json_problem`: why, `key`: what was read)
+  integer_overflow,           ///< a shape or data offset of 2^53 or more (`tensor`, `key`)
   bad_tensor_entry,           ///< an entry without exactly dtype, shape and data_offsets
   duplicate_key,              ///< a name given twice (`tensor`)
-  unsupported_dtype,          ///< a dtype other than F16, BF16, F32, F64 (`tensor`)
-  missing_tensor,             ///< a tensor of the network is not in the file (`tensor`)
+  unsupported_dtype,          ///< a tensor the network reads is not F16, BF16, F32 or F64
+                              ///< (`tensor`, its dtype in `key`), or a dtype safetensors lacks
+  missing_tensor,             ///< a tensor of the network is not in the file (`tensor`; the
+                              ///< names on both sides in network_unmatched, file_unmatched)
   unknown_tensor,             ///< a tensor the network does not have (`tensor`; see LoadOptions)
+  names_count_differs,        ///< LoadOptions::names has names_given names, not names_expected
   wrong_shape,                ///< `tensor` has found_shape instead of expected_shape
   bad_offsets,                ///< byte ranges not contiguous from 0, or bytes != elements x dtype
   buffer_not_covered,         ///< the data buffer is longer or shorter than the tensors' ranges
@@ -532,6 +644,8 @@ constexpr const char* to_string(LoadStatus s) {
       return "the header length is above 100,000,000 bytes";
     case LoadStatus::bad_json:
       return "the header is not valid JSON of the safetensors form";
+    case LoadStatus::integer_overflow:
+      return "integer overflow: a shape or data offset is 2^53 or more";
     case LoadStatus::bad_tensor_entry:
       return "a tensor entry lacks dtype, shape or data_offsets, or has other fields";
     case LoadStatus::duplicate_key:
@@ -542,6 +656,8 @@ constexpr const char* to_string(LoadStatus s) {
       return "a tensor of the network is missing";
     case LoadStatus::unknown_tensor:
       return "the file has a tensor the network does not have";
+    case LoadStatus::names_count_differs:
+      return "LoadOptions::names does not name every tensor of the network";
     case LoadStatus::wrong_shape:
       return "a tensor has another shape than the network's";
     case LoadStatus::bad_offsets:
@@ -578,10 +694,21 @@ struct LoadResult {
   std::array<std::uint64_t, 4> expected_shape{};
   /// A shape mismatch: the shape the file has.
   std::array<std::uint64_t, 4> found_shape{};
-  std::size_t offset = 0;  ///< for bad_json: the header byte where reading stopped
+  std::size_t offset =
+      0;  ///< for bad_json, integer_overflow: the header byte where reading stopped
+  /// For bad_json and integer_overflow: why the JSON reader stopped ("a string that is not valid
+  /// UTF-8", ...); "" otherwise.
+  const char* json_problem = "";
+  /// For names_count_differs: how many names LoadOptions::names has.
+  std::size_t names_given = 0;
+  /// For names_count_differs: how many tensors the network has.
+  std::size_t names_expected = 0;
   /// Samples of the file's test vectors that the network reproduced (0: the file has none, or
   /// they were not checked).
   std::size_t tested_samples = 0;
+  /// The tolerance the test vectors were checked with: LoadOptions::test_tolerance, or the one
+  /// chosen from the file's dtypes (0: not checked).
+  float tolerance = 0;
   /// True when the file was saved from the same layers bound to sequences of another length (a
   /// training network's windows, loaded into a streaming one): its test vectors, sequences of
   /// that length, were not run.
@@ -599,21 +726,45 @@ struct LoadResult {
   constexpr bool ok() const { return status == LoadStatus::ok; }
   /// The tensor concerned, as written in the file (JSON escapes not decoded; at most 63 bytes).
   constexpr std::string_view tensor() const { return {tensor_.data(), tensor_size_}; }
+  /// The JSON key or value concerned (at most 63 bytes): for bad_json, integer_overflow and
+  /// bad_tensor_entry the field or metadata key being read, or the start of the string that is
+  /// not valid; for unsupported_dtype the tensor's dtype.
+  constexpr std::string_view key() const { return {key_.data(), key_size_}; }
   /// architecture<Net>, and what the file's "ctnn.architecture" says (at most 191 bytes).
   constexpr std::string_view expected_architecture() const { return expected_architecture_; }
   /// The architecture string the file named, when it differs.
   constexpr std::string_view found_architecture() const {
     return {found_architecture_.data(), found_architecture_size_};
   }
+  /// For missing_tensor and unknown_tensor: the network's tensors (by the names load looked for)
+  /// that the file lacks, in manifest order, ", "-separated ("..." when over 255 bytes).
+  constexpr std::string_view network_unmatched() const {
+    return {network_unmatched_.data(), network_unmatched_size_};
+  }
+  /// For missing_tensor and unknown_tensor: the file's tensors that the network does not have,
+  /// the nearest to tensor() first (edit distance), ", "-separated ("..." when over 255 bytes).
+  constexpr std::string_view file_unmatched() const {
+    return {file_unmatched_.data(), file_unmatched_size_};
+  }
 
   /// Records the tensor the status is about.
   constexpr void set_tensor(std::string_view name) { tensor_size_ = copy(name, tensor_); }
+  /// Records the key or value the status is about.
+  constexpr void set_key(std::string_view k) { key_size_ = copy(k, key_); }
   /// Records the file's architecture string.
   constexpr void set_found_architecture(std::string_view a) {
     found_architecture_size_ = copy(a, found_architecture_);
   }
   /// Records the network's architecture string (static storage).
   constexpr void set_expected_architecture(std::string_view a) { expected_architecture_ = a; }
+  /// Appends a name to network_unmatched().
+  constexpr void add_network_unmatched(std::string_view name) {
+    append(name, network_unmatched_, network_unmatched_size_);
+  }
+  /// Appends a name to file_unmatched().
+  constexpr void add_file_unmatched(std::string_view name) {
+    append(name, file_unmatched_, file_unmatched_size_);
+  }
 
  private:
   template <std::size_t N>
@@ -622,33 +773,53 @@ struct LoadResult {
     for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
     return n;
   }
+  template <std::size_t N>
+  static constexpr void append(std::string_view name, std::array<char, N>& to, std::size_t& size) {
+    constexpr std::string_view more = "...";
+    if (size >= more.size() &&
+        std::string_view(to.data() + size - more.size(), more.size()) == more)
+      return;  // already full
+    const std::size_t need = (size == 0 ? 0 : 2) + name.size();
+    if (size + need + 5 > N) {  // keep room for ", ..."
+      for (const char c : size == 0 ? more : std::string_view(", ...")) to[size++] = c;
+      return;
+    }
+    if (size != 0) to[size++] = ',', to[size++] = ' ';
+    for (const char c : name) to[size++] = c;
+  }
   std::array<char, 63> tensor_{};
   std::size_t tensor_size_ = 0;
+  std::array<char, 63> key_{};
+  std::size_t key_size_ = 0;
   std::array<char, 191> found_architecture_{};
   std::size_t found_architecture_size_ = 0;
   std::string_view expected_architecture_;  // static storage (architecture<Net>)
+  std::array<char, 255> network_unmatched_{};
+  std::size_t network_unmatched_size_ = 0;
+  std::array<char, 255> file_unmatched_{};
+  std::size_t file_unmatched_size_ = 0;
 };
 
 /// What load accepts beyond an exact file: unknown tensors, other names, the test-vector tolerance.
 struct LoadOptions {
-  bool ignore_unknown_tensors = false;  ///< accept (and skip) tensors the network does not have
+  /// Accept (and skip) tensors the network does not have, of any dtype safetensors defines (a
+  /// BatchNorm's I64 num_batches_tracked, an optimizer's state).
+  bool ignore_unknown_tensors = false;
   /// The file's names for the network's tensors, in manifest order, for models that are not an
-  /// nn.Sequential (e.g. {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}). Empty: the
-  /// manifest's names. Another count than the manifest's is rejected (missing_tensor).
+  /// nn.Sequential (e.g. {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"}), or an
+  /// nn.Sequential whose parameterless modules (Dropout) shift the indices. Empty: the
+  /// manifest's names. Another count than the manifest's is rejected (names_count_differs).
   std::span<const std::string_view> names = {};
   /// Run the file's test vectors (tensors ctnn.test_input [samples, input...] and
   /// ctnn.test_output [samples, output...]) through the network with the file's weights before
   /// writing, and reject the file when an output differs by more than
-  /// test_tolerance * max(1, |expected|). Catches transposed or misordered weights.
+  /// tolerance * max(1, |expected|). Catches transposed or misordered weights.
   bool check_test_vectors = true;
-  /// Largest accepted difference of a test output, times max(1, |expected|).
-  float test_tolerance = 1e-4f;
+  /// The tolerance of the test outputs, times max(1, |expected|). 0 (the default) chooses it from
+  /// the least precise dtype among the network's tensors and the test vectors in the file:
+  /// 1e-4 for F32 and F64, 4e-3 for F16 (8 units in the last place), 3e-2 for BF16 (the same).
+  float test_tolerance = 0;
 };
-
-/// Name of the optional tensor of test inputs of a file, `[samples, input...]`.
-inline constexpr std::string_view test_input_name = "ctnn.test_input";
-/// Name of the optional tensor of the outputs expected for the test inputs, `[samples, output...]`.
-inline constexpr std::string_view test_output_name = "ctnn.test_output";
 
 /// The largest network that load copies on the stack to run a file's test vectors; above it,
 /// pass a scratch network: load(net, bytes, scratch).
@@ -658,11 +829,35 @@ inline constexpr std::size_t load_stack_copy_limit = 16 * 1024;
 /// expects [16, 2]".
 struct LoadMessage {
   /// The message, zero-terminated.
-  char text[384] = {};
+  char text[1024] = {};
   /// The message as a C string.
   const char* c_str() const { return text; }
 };
-/// A LoadResult as one line of text: the status and the tensor, shapes or values involved.
+
+namespace detail {
+/// Copies s to out (at most cap - 1 bytes and a zero), bytes outside printable ASCII as \xNN (a
+/// rejected header may hold anything).
+inline void printable(char* out, std::size_t cap, std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7F) {
+      if (n + 1 >= cap) break;
+      out[n++] = c;
+    } else {
+      if (n + 4 >= cap) break;
+      out[n++] = '\\';
+      out[n++] = 'x';
+      out[n++] = "0123456789abcdef"[u >> 4];
+      out[n++] = "0123456789abcdef"[u & 15];
+    }
+  }
+  out[n] = '\0';
+}
+}  // namespace detail
+
+/// A LoadResult as one line of text: the status and the tensor, shapes, names or values
+/// involved, and the option that helps when there is one.
 inline LoadMessage to_string(const LoadResult& r) {
   LoadMessage m;
   const auto shape = [](char* out, std::size_t cap, std::size_t rank, const auto& dims) {
@@ -673,12 +868,16 @@ inline LoadMessage to_string(const LoadResult& r) {
     if (used > 0 && std::size_t(used) < cap)
       std::snprintf(out + used, cap - std::size_t(used), "]");
   };
+  char tensor[256], key[256];
+  detail::printable(tensor, sizeof tensor, r.tensor());
+  detail::printable(key, sizeof key, r.key());
+  const auto network = r.network_unmatched(), file = r.file_unmatched();
   if (r.status == LoadStatus::wrong_shape) {
     char found[96], expected[96];
     shape(found, sizeof found, r.found_rank, r.found_shape);
     shape(expected, sizeof expected, r.expected_rank, r.expected_shape);
-    std::snprintf(m.text, sizeof m.text, "%s: tensor %.*s has shape %s, the network expects %s",
-                  to_string(r.status), int(r.tensor().size()), r.tensor().data(), found, expected);
+    std::snprintf(m.text, sizeof m.text, "%s: tensor %s has shape %s, the network expects %s",
+                  to_string(r.status), tensor, found, expected);
   } else if (r.status == LoadStatus::architecture_mismatch) {
     std::snprintf(m.text, sizeof m.text, "%s: the file is \"%.*s\", the network is \"%.*s\"",
                   to_string(r.status), int(r.found_architecture().size()),
@@ -686,13 +885,40 @@ inline LoadMessage to_string(const LoadResult& r) {
                   r.expected_architecture().data());
   } else if (r.status == LoadStatus::test_vectors_differ) {
     std::snprintf(m.text, sizeof m.text,
-                  "%s: sample %zu, output %zu: the file expects %.9g, the network gives %.9g",
-                  to_string(r.status), r.sample, r.output, r.expected_value, r.found_value);
-  } else if (r.status == LoadStatus::bad_json) {
-    std::snprintf(m.text, sizeof m.text, "%s (at header byte %zu)", to_string(r.status), r.offset);
+                  "%s: sample %zu, output %zu: the file expects %.9g, the network gives %.9g "
+                  "(tolerance %g x max(1, |expected|); LoadOptions::test_tolerance sets it)",
+                  to_string(r.status), r.sample, r.output, r.expected_value, r.found_value,
+                  double(r.tolerance));
+  } else if (r.status == LoadStatus::bad_json || r.status == LoadStatus::integer_overflow) {
+    const bool in_tensor = !r.tensor().empty();
+    std::snprintf(m.text, sizeof m.text, "%s: at header byte %zu%s%s%s%s%s%s: %s",
+                  to_string(r.status), r.offset, in_tensor ? ", in \"" : "", tensor,
+                  in_tensor ? "\"" : "", r.key().empty() ? "" : ", reading \"", key,
+                  r.key().empty() ? "" : "\"", r.json_problem);
+  } else if (r.status == LoadStatus::names_count_differs) {
+    std::snprintf(m.text, sizeof m.text,
+                  "%s: LoadOptions::names has %zu names, the network has %zu tensors (name them "
+                  "all, in the order of ctnn::manifest<Net>)",
+                  to_string(r.status), r.names_given, r.names_expected);
+  } else if (r.status == LoadStatus::missing_tensor) {
+    std::snprintf(m.text, sizeof m.text,
+                  "%s: the network's \"%s\" is not in the file. The network's tensors not in the "
+                  "file: %.*s. The file's tensors not in the network (nearest first): %.*s. If "
+                  "these are the same tensors under other names, pass their names to "
+                  "LoadOptions::names, in the order of ctnn::manifest<Net>",
+                  to_string(r.status), tensor, int(network.size()), network.data(),
+                  file.empty() ? 6 : int(file.size()), file.empty() ? "(none)" : file.data());
+  } else if (r.status == LoadStatus::unknown_tensor) {
+    std::snprintf(m.text, sizeof m.text,
+                  "%s: the file's \"%s\" is not a tensor of the network (the file's tensors not "
+                  "in the network: %.*s). Set LoadOptions::ignore_unknown_tensors to skip them, "
+                  "or LoadOptions::names if the network's tensors are among them",
+                  to_string(r.status), tensor, int(file.size()), file.data());
+  } else if (r.status == LoadStatus::unsupported_dtype) {
+    std::snprintf(m.text, sizeof m.text, "%s: tensor %s has dtype %s", to_string(r.status), tensor,
+                  key);
   } else if (!r.tensor().empty()) {
-    std::snprintf(m.text, sizeof m.text, "%s: %.*s", to_string(r.status), int(r.tensor().size()),
-                  r.tensor().data());
+    std::snprintf(m.text, sizeof m.text, "%s: %s", to_string(r.status), tensor);
   } else {
     std::snprintf(m.text, sizeof m.text, "%s", to_string(r.status));
   }
@@ -705,6 +931,9 @@ struct file_tensor {
   std::string_view raw_name;
   bool escaped = false;
   DType dtype = DType::f32;
+  bool readable = true;   // one of DType's (the others are only skipped)
+  std::size_t bytes = 4;  // per element
+  std::string_view dtype_text;
   std::size_t rank = 0;
   std::array<std::uint64_t, 4> shape{};
   std::uint64_t begin = 0, end = 0;
@@ -754,8 +983,39 @@ bool reproduces_test_vectors(const Net& net, const file_tensor& in, const file_t
   return true;
 }
 
-/// Reads one tensor entry's object: exactly dtype, shape (rank <= 4) and data_offsets.
-inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t) {
+/// The dtypes safetensors defines: ctnn reads the four float ones; the others (a BatchNorm's
+/// I64 counter, masks, quantized tensors) it can only skip. False for a dtype it does not define.
+constexpr bool parse_dtype(std::string_view v, bool escaped, file_tensor& t) {
+  constexpr DType readable[] = {DType::f16, DType::bf16, DType::f32, DType::f64};
+  for (const DType d : readable)
+    if (json_string_equals(v, escaped, dtype_name(d))) {
+      t.dtype = d;
+      t.readable = true;
+      t.bytes = dtype_bytes(d);
+      return true;
+    }
+  struct other {
+    std::string_view name;
+    std::size_t bytes;
+  };
+  constexpr other others[] = {{"BOOL", 1},    {"U8", 1},  {"I8", 1},  {"F8_E5M2", 1},
+                              {"F8_E4M3", 1}, {"I16", 2}, {"U16", 2}, {"I32", 4},
+                              {"U32", 4},     {"I64", 8}, {"U64", 8}};
+  for (const other& o : others)
+    if (json_string_equals(v, escaped, o.name)) {
+      t.readable = false;
+      t.bytes = o.bytes;
+      return true;
+    }
+  return false;
+}
+
+/// Reads one tensor entry's object: exactly dtype, shape (rank <= 4) and data_offsets. On a
+/// rejection, `field` is the field being read.
+inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t, std::string_view& field) {
+  const auto json_failure = [&] {
+    return c.error == json_error::too_large ? LoadStatus::integer_overflow : LoadStatus::bad_json;
+  };
   if (!c.take('{')) return LoadStatus::bad_json;
   bool seen_dtype = false, seen_shape = false, seen_offsets = false;
   bool first = true;
@@ -765,29 +1025,26 @@ inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t) {
     first = false;
     std::string_view key;
     bool escaped;
-    if (!c.string(key, escaped) || !c.take(':')) return LoadStatus::bad_json;
+    if (!c.string(key, escaped)) return LoadStatus::bad_json;
+    field = key;
+    if (!c.take(':')) return LoadStatus::bad_json;
     if (json_string_equals(key, escaped, "dtype") && !seen_dtype) {
       seen_dtype = true;
       std::string_view v;
       bool e;
       if (!c.string(v, e)) return LoadStatus::bad_json;
-      if (json_string_equals(v, e, "F32"))
-        t.dtype = DType::f32;
-      else if (json_string_equals(v, e, "F64"))
-        t.dtype = DType::f64;
-      else if (json_string_equals(v, e, "F16"))
-        t.dtype = DType::f16;
-      else if (json_string_equals(v, e, "BF16"))
-        t.dtype = DType::bf16;
-      else
+      t.dtype_text = v;
+      if (!parse_dtype(v, e, t)) {
+        field = v;
         return LoadStatus::unsupported_dtype;
+      }
     } else if (json_string_equals(key, escaped, "shape") && !seen_shape) {
       seen_shape = true;
       if (!c.take('[')) return LoadStatus::bad_json;
       if (!c.take(']')) {
         do {
           std::uint64_t d;
-          if (!c.integer(d)) return LoadStatus::bad_json;
+          if (!c.integer(d)) return json_failure();
           if (t.rank == t.shape.size()) return LoadStatus::bad_tensor_entry;
           t.shape[t.rank++] = d;
         } while (c.take(','));
@@ -795,13 +1052,42 @@ inline LoadStatus read_tensor_entry(json_cursor& c, file_tensor& t) {
       }
     } else if (json_string_equals(key, escaped, "data_offsets") && !seen_offsets) {
       seen_offsets = true;
-      if (!c.take('[') || !c.integer(t.begin) || !c.take(',') || !c.integer(t.end) || !c.take(']'))
-        return LoadStatus::bad_json;
+      if (!c.take('[')) return LoadStatus::bad_json;
+      if (!c.integer(t.begin)) return json_failure();
+      if (!c.take(',')) return LoadStatus::bad_json;
+      if (!c.integer(t.end)) return json_failure();
+      if (!c.take(']')) return LoadStatus::bad_json;
     } else {
       return LoadStatus::bad_tensor_entry;  // an unknown or repeated field
     }
   }
+  field = {};
   return seen_dtype && seen_shape && seen_offsets ? LoadStatus::ok : LoadStatus::bad_tensor_entry;
+}
+
+/// Levenshtein distance of two names (their first 63 bytes), to list the nearest names first.
+constexpr std::size_t edit_distance(std::string_view a, std::string_view b) {
+  if (a.size() > 63) a = a.substr(0, 63);
+  if (b.size() > 63) b = b.substr(0, 63);
+  std::size_t row[64] = {};
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const std::size_t replace = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      const std::size_t best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
+      row[j] = replace < best ? replace : best;
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The coarsest dtype's test tolerance (see LoadOptions::test_tolerance).
+constexpr float tolerance_for(DType coarsest) {
+  return coarsest == DType::bf16 ? 3e-2f : coarsest == DType::f16 ? 4e-3f : 1e-4f;
 }
 
 }  // namespace detail
@@ -826,37 +1112,50 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
   const std::string_view header{reinterpret_cast<const char*>(bytes.data()) + 8, std::size_t(n)};
   const std::byte* data = bytes.data() + 8 + n;
   const std::uint64_t data_size = bytes.size() - 8 - n;
+  if (!options.names.empty() && options.names.size() != expected) {
+    r.names_given = options.names.size();
+    r.names_expected = expected;
+    return fail(LoadStatus::names_count_differs);
+  }
 
   // Parse the header.
   std::array<file_tensor, capacity> found{};
   std::size_t count = 0;
   json_cursor c{header};
-  const auto json_error = [&] {
+  // A JSON rejection: where, why, and the string being read when it was a string's fault.
+  const auto json_error_at = [&](LoadStatus s = LoadStatus::bad_json) {
     r.offset = c.at;
-    return fail(LoadStatus::bad_json);
+    if (c.error == json_error::none) c.error = json_error::syntax;
+    r.json_problem = describe(c.error);
+    if (c.error == json_error::not_utf8 || c.error == json_error::bad_escape ||
+        c.error == json_error::control_character || c.error == json_error::unterminated) {
+      const std::size_t end = c.at < header.size() ? c.at + 1 : header.size();
+      r.set_key(header.substr(c.string_begin, end - c.string_begin));
+    }
+    return fail(c.error == json_error::too_large ? LoadStatus::integer_overflow : s);
   };
-  if (!c.take('{')) return json_error();
+  if (!c.take('{')) return json_error_at();
   bool first = true, seen_metadata = false;
   while (!c.take('}')) {
-    if (!first && !c.take(',')) return json_error();
+    if (!first && !c.take(',')) return json_error_at();
     first = false;
     std::string_view key;
     bool escaped;
-    if (!c.string(key, escaped) || !c.take(':')) return json_error();
+    if (!c.string(key, escaped) || !c.take(':')) return json_error_at();
     if (json_string_equals(key, escaped, "__metadata__")) {
-      if (seen_metadata) {
-        r.set_tensor(key);
-        return fail(LoadStatus::duplicate_key);
-      }
+      r.set_tensor(key);
+      if (seen_metadata) return fail(LoadStatus::duplicate_key);
       seen_metadata = true;
-      if (!c.take('{')) return json_error();
+      if (!c.take('{')) return json_error_at();
       bool first_field = true;
       while (!c.take('}')) {
-        if (!first_field && !c.take(',')) return json_error();
+        if (!first_field && !c.take(',')) return json_error_at();
         first_field = false;
         std::string_view k, v;
         bool ke, ve;
-        if (!c.string(k, ke) || !c.take(':') || !c.string(v, ve)) return json_error();
+        if (!c.string(k, ke)) return json_error_at();
+        r.set_key(k);
+        if (!c.take(':') || !c.string(v, ve)) return json_error_at();
         if (json_string_equals(k, ke, "ctnn.architecture")) {
           r.set_found_architecture(v);
           if (!json_string_equals(v, ve, architecture<Net>)) {
@@ -867,62 +1166,76 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
           }
         }
       }
+      r.set_tensor({});
+      r.set_key({});
       continue;
     }
     if (count == capacity) return fail(LoadStatus::too_many_tensors);
     file_tensor& t = found[count];
     t.raw_name = key;
     t.escaped = escaped;
+    r.set_tensor(key);
     for (std::size_t k = 0; k < count; ++k)
-      if (found[k].raw_name == key) {  // raw equality; escaped duplicates are caught by match
-        r.set_tensor(key);
+      if (found[k].raw_name == key)  // raw equality; escaped duplicates are caught by match
         return fail(LoadStatus::duplicate_key);
+    std::string_view field;
+    if (const LoadStatus s = read_tensor_entry(c, t, field); s != LoadStatus::ok) {
+      if (s == LoadStatus::bad_json || s == LoadStatus::integer_overflow) {
+        if (!field.empty()) r.set_key(field);
+        return json_error_at();
       }
-    if (const LoadStatus s = read_tensor_entry(c, t); s != LoadStatus::ok) {
-      r.set_tensor(key);
-      if (s == LoadStatus::bad_json) return json_error();
+      r.set_key(field);
       return fail(s);
     }
     ++count;
   }
+  r.set_tensor({});
   c.skip_space();
-  if (!c.done()) return json_error();  // trailing bytes after the object
+  if (!c.done()) {  // trailing bytes after the object
+    c.error = json_error::syntax;
+    return json_error_at();
+  }
   if (r.status == LoadStatus::architecture_mismatch) return r;
 
   // Match names, shapes and dtypes.
   const auto name_of = [&](std::size_t e) {
     return options.names.empty() ? m[e].name() : options.names[e];
   };
-  if (!options.names.empty() && options.names.size() != expected) {
-    r.set_tensor(options.names.size() < expected ? m[options.names.size()].name()
-                                                 : std::string_view{});
-    return fail(LoadStatus::missing_tensor);
-  }
   using In = typename Net::template shape_type<0>;
   using Out = typename Net::template shape_type<Net::depth>;
   const file_tensor *test_in = nullptr, *test_out = nullptr;
   std::array<bool, expected == 0 ? 1 : expected> present{};
+  DType coarsest = DType::f64;  // the least precise dtype the network reads
+  const auto precision = [](DType d) { return d == DType::bf16 ? 0 : d == DType::f16 ? 1 : 2; };
+  const file_tensor* first_unknown = nullptr;
   for (std::size_t k = 0; k < count; ++k) {
     file_tensor& t = found[k];
     for (std::size_t e = 0; e < expected; ++e)
       if (json_string_equals(t.raw_name, t.escaped, name_of(e))) t.match = e;
     r.set_tensor(t.raw_name);
+    const bool is_input = json_string_equals(t.raw_name, t.escaped, test_input_name);
+    const bool is_test = is_input || json_string_equals(t.raw_name, t.escaped, test_output_name);
+    if ((t.match != std::size_t(-1) || is_test) && !t.readable) {
+      r.set_key(t.dtype_text);
+      return fail(LoadStatus::unsupported_dtype);
+    }
     if (t.match == std::size_t(-1)) {
-      const bool is_input = json_string_equals(t.raw_name, t.escaped, test_input_name);
-      if (is_input || json_string_equals(t.raw_name, t.escaped, test_output_name)) {
+      if (is_test) {
         const file_tensor*& slot = is_input ? test_in : test_out;
         if (slot != nullptr) return fail(LoadStatus::duplicate_key);
         if (!r.other_sequence_length &&
             !(is_input ? test_shape_matches<In>(t, r) : test_shape_matches<Out>(t, r)))
           return fail(LoadStatus::wrong_shape);
         slot = &t;
-        continue;
+        if (precision(t.dtype) < precision(coarsest)) coarsest = t.dtype;
+      } else if (first_unknown == nullptr) {
+        first_unknown = &t;
       }
-      if (!options.ignore_unknown_tensors) return fail(LoadStatus::unknown_tensor);
       continue;
     }
     if (present[t.match]) return fail(LoadStatus::duplicate_key);
     present[t.match] = true;
+    if (precision(t.dtype) < precision(coarsest)) coarsest = t.dtype;
     const TensorLayout& want = m[t.match].layout;
     bool same = t.rank == want.rank;
     for (std::size_t a = 0; same && a < want.rank; ++a) same = t.shape[a] == want.dims[a];
@@ -934,12 +1247,37 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
       return fail(LoadStatus::wrong_shape);
     }
   }
+  r.set_tensor({});
+  // Names that do not match: the network's missing ones, then the file's unknown ones (unless
+  // ignored), each with both sides' unmatched names, the file's nearest first.
+  std::size_t first_missing = expected;
   for (std::size_t e = 0; e < expected; ++e)
     if (!present[e]) {
-      r.set_tensor(name_of(e));
-      return fail(LoadStatus::missing_tensor);
+      if (first_missing == expected) first_missing = e;
+      r.add_network_unmatched(name_of(e));
     }
-  r.set_tensor({});
+  if (first_missing != expected || (first_unknown != nullptr && !options.ignore_unknown_tensors)) {
+    const std::string_view about =
+        first_missing != expected ? name_of(first_missing) : first_unknown->raw_name;
+    std::array<std::size_t, capacity> unknown{}, distance{};
+    std::size_t unknowns = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+      const file_tensor& t = found[k];
+      if (t.match != std::size_t(-1) || &t == test_in || &t == test_out) continue;
+      const std::size_t d = edit_distance(about, t.raw_name);
+      std::size_t at = unknowns++;
+      for (; at > 0 && distance[at - 1] > d; --at) {  // insertion: nearest first, stable
+        unknown[at] = unknown[at - 1];
+        distance[at] = distance[at - 1];
+      }
+      unknown[at] = k;
+      distance[at] = d;
+    }
+    for (std::size_t u = 0; u < unknowns; ++u) r.add_file_unmatched(found[unknown[u]].raw_name);
+    r.set_tensor(about);
+    return fail(first_missing != expected ? LoadStatus::missing_tensor
+                                          : LoadStatus::unknown_tensor);
+  }
   if ((test_in == nullptr) != (test_out == nullptr) ||
       (test_in != nullptr && (test_in->shape[0] == 0 || test_in->shape[0] != test_out->shape[0])))
     return fail(LoadStatus::bad_test_vectors);
@@ -961,8 +1299,7 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
       }
       elements *= t.shape[a];
     }
-    if (t.begin != covered || t.end < t.begin ||
-        t.end - t.begin != elements * dtype_bytes(t.dtype)) {
+    if (t.begin != covered || t.end < t.begin || t.end - t.begin != elements * t.bytes) {
       r.set_tensor(t.raw_name);
       return fail(LoadStatus::bad_offsets);
     }
@@ -996,9 +1333,10 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
     });
   };
   if (test_in != nullptr && options.check_test_vectors && !r.other_sequence_length) {
+    r.tolerance = options.test_tolerance > 0 ? options.test_tolerance : tolerance_for(coarsest);
     const auto reproduces = [&](Net& copy) {
       write(copy);
-      return reproduces_test_vectors(copy, *test_in, *test_out, data, options.test_tolerance, r);
+      return reproduces_test_vectors(copy, *test_in, *test_out, data, r.tolerance, r);
     };
     if (scratch != nullptr) {
       if (!reproduces(*scratch)) return fail(LoadStatus::test_vectors_differ);

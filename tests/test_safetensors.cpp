@@ -682,6 +682,75 @@ TEST_CASE("A convolutional model from PyTorch loads, and a layout mistake is cau
   CHECK(net == before);
 }
 
+TEST_CASE("Files of users' own models (examples/ctnn_export.py) load and give torch's outputs",
+          "[io]") {
+  // examples/user_models.py fixtures (torch 1.13): each file has ctnn's architecture, names and 8
+  // test vectors that torch computed; load runs them.
+  const auto classifier =
+      read_file(std::string(CTNN_FIXTURES_DIR) + "/export_classifier.safetensors");
+  static Network<Input<4>, Dense<16>, ReLU, Dense<3>, Softmax> c{Seed{1}};
+  LoadResult r = load(c, classifier);
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);
+  CHECK(r.tolerance == 1e-4f);  // chosen from F32
+  // The same weights without the Softmax: a plain state_dict would load; the architecture says no.
+  static Network<Input<4>, Dense<16>, ReLU, Dense<3>> no_softmax{Seed{2}};
+  const auto before = no_softmax;
+  CHECK(load(no_softmax, classifier).status == LoadStatus::architecture_mismatch);
+  CHECK(no_softmax == before);
+
+  // Float64 kept: the double network reproduces torch's float64 outputs to 1e-12.
+  static BasicNetwork<double, Input<3>, Dense<8>, Tanh, Dense<8>, Sigmoid, Dense<1>> d{Seed{3}};
+  r = load(d, read_file(std::string(CTNN_FIXTURES_DIR) + "/export_regressor_f64.safetensors"),
+           LoadOptions{.test_tolerance = 1e-12f});
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tested_samples == 8);
+
+  // Conv1D, Tanh, a 2-layer GRU (two ctnn layers) and Linear on every frame.
+  static Network<Input<32, 1>, Conv1D<4, 3>, Tanh, GRU<8>, GRU<8>, Linear<1>> a{Seed{4}};
+  r = load(a, read_file(std::string(CTNN_FIXTURES_DIR) + "/export_audio.safetensors"),
+           LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tested_samples == 8);
+}
+
+TEST_CASE("F16 and BF16 files: the test tolerance follows the dtype, and the message names it",
+          "[io]") {
+  // The classifier's weights and test vectors narrowed to F16 / BF16 (the outputs computed in
+  // float32 before): 8 units in the last place of the narrow type pass by default.
+  static Network<Input<4>, Dense<16>, ReLU, Dense<3>, Softmax> c{Seed{1}};
+  const auto f16 = read_file(std::string(CTNN_FIXTURES_DIR) + "/export_classifier_f16.safetensors");
+  LoadResult r = load(c, f16);
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tolerance == 4e-3f);
+  r = load(c, read_file(std::string(CTNN_FIXTURES_DIR) + "/export_classifier_bf16.safetensors"));
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tolerance == 3e-2f);
+  // Asked for float32's tolerance, the F16 file fails, and the message says which option to set.
+  const auto before = c;
+  r = load(c, f16, LoadOptions{.test_tolerance = 1e-5f});
+  CHECK(r.status == LoadStatus::test_vectors_differ);
+  CHECK(std::string(to_string(r).c_str())
+            .find("tolerance 1e-05 x max(1, |expected|); "
+                  "LoadOptions::test_tolerance") != std::string::npos);
+  CHECK(c == before);
+}
+
+TEST_CASE("A file in the reference writer's order (sorted by name) loads", "[io]") {
+  // examples/reference_writer.py: torch_tanh_mlp.safetensors rewritten by PyPI safetensors 0.8.
+  static TorchMlp net;
+  const LoadResult r =
+      load(net, read_file(std::string(CTNN_FIXTURES_DIR) + "/reference_tanh_mlp.safetensors"));
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);
+}
+
 TEST_CASE("save_file and load_file over C stdio", "[io]") {
   static Conv a{Seed{21}}, b{Seed{22}};
   const std::string path = std::string(CTNN_TEST_OUTPUT_DIR) + "/conv_round_trip.safetensors";
@@ -747,5 +816,18 @@ TEST_CASE("ctnn writes a file for PyTorch to read back (checked by the python te
   Matrix<float, 2, 256> a;
   for (std::size_t i = 0; i < a.size; ++i) a[i] = 0.8f * std::sin(0.05f * float(i * i % 997));
   write(amp, a, "ctnn_amp.safetensors");
+  // Saved with a custom module's names (examples/user_models.py's Classifier): torch's
+  // load_state_dict(strict=True) reads it without renaming (user_models.py torch-reads).
+  static Network<Input<4>, Dense<16>, ReLU, Dense<3>, Softmax> classifier{Seed{15}};
+  const std::string_view names[] = {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"};
+  Matrix<float, 4, 4> c;
+  for (std::size_t i = 0; i < c.size; ++i) c[i] = std::sin(1.3f * float(i));
+  std::vector<std::byte> f(saved_size_named<decltype(classifier), 4>(names));
+  REQUIRE(save(classifier, f, c, names));
+  std::FILE* out = std::fopen(
+      (std::string(CTNN_TEST_OUTPUT_DIR) + "/ctnn_named_classifier.safetensors").c_str(), "wb");
+  REQUIRE(out != nullptr);
+  REQUIRE(std::fwrite(f.data(), 1, f.size(), out) == f.size());
+  std::fclose(out);
 }
 #endif

@@ -10,6 +10,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/embedded.hpp>
 
+#include "fixtures/reference_tanh_mlp.hpp"
 #include "fixtures/torch_tanh_mlp.hpp"
 #include "xor_training.hpp"
 
@@ -340,4 +341,8 @@ constexpr double worst_difference() {
 }
 static_assert(worst_difference() < 1e-6);
 static_assert(net.layer<1>().weights(1, 0) == float(torch_tanh_mlp::t0.values[1]));  // W = W^T^T
+// The same file rewritten by the reference writer, which sorts tensors by name ("0.bias" first):
+// tensors are matched by name, so the network is the same.
+constexpr TorchMlp sorted = embedded_network<TorchMlp>(reference_tanh_mlp::weights);
+static_assert(sorted == net);
 }  // namespace embedded

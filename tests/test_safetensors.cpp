@@ -751,6 +751,40 @@ TEST_CASE("A file in the reference writer's order (sorted by name) loads", "[io]
   CHECK(r.tested_samples == 8);
 }
 
+TEST_CASE("RTNeural's model files (Keras, converted) load and give Keras's outputs", "[io]") {
+  // examples/rtneural_fixtures.py: Keras 3.15 models saved by RTNeural's own model_utils.py, with
+  // Keras's outputs for test inputs; examples/rtneural_to_safetensors.py converted them.
+  LoadResult r;
+  static Network<Input<4>, Dense<8>, Tanh, Dense<8>, ReLU, Dense<3>, Softmax> dense{Seed{1}};
+  r = load(dense, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_dense.safetensors"),
+           LoadOptions{.test_tolerance = 1e-6f});
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tested_samples == 8);
+  // Conv1D (causal), GRU (Keras's gates reordered), Dense on every frame: 4 x 32 frames.
+  static Network<Input<32, 1>, Conv1D<4, 3>, Tanh, GRU<8>, Linear<1>> gru{Seed{2}};
+  r = load(gru, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_gru.safetensors"),
+           LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tested_samples == 4);
+  static Network<Input<32, 1>, LSTM<8>, Linear<1>> lstm{Seed{3}};
+  r = load(lstm, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_lstm.safetensors"),
+           LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tested_samples == 4);
+  // The plugin's streaming network: the same layers on one frame per call.
+  static Network<Input<1, 1>, LSTM<8>, Linear<1>> streaming;
+  r = load(streaming, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_lstm.safetensors"));
+  CHECK(r.ok());
+  CHECK(r.other_sequence_length);
+  // A GRU where the file has an LSTM: the architecture says so.
+  static Network<Input<32, 1>, GRU<8>, Linear<1>> wrong;
+  CHECK(load(wrong, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_lstm.safetensors"))
+            .status == LoadStatus::architecture_mismatch);
+}
+
 TEST_CASE("save_file and load_file over C stdio", "[io]") {
   static Conv a{Seed{21}}, b{Seed{22}};
   const std::string path = std::string(CTNN_TEST_OUTPUT_DIR) + "/conv_round_trip.safetensors";

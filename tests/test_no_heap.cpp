@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdlib>
 #include <memory>
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include "allocation_counter.hpp"
@@ -203,6 +205,33 @@ TEST_CASE("Saving and loading weights with test vectors allocate nothing", "[no-
   CHECK(saved);
   CHECK(on_stack_copy.tested_samples == 5);
   CHECK(on_scratch.tested_samples == 5);
+  CHECK(target == source);
+  CHECK(count == 0);
+}
+
+TEST_CASE(
+    "Saving and loading with a module's names, and rejections listing names, allocate nothing",
+    "[no-heap]") {
+  using Net = Network<Input<4>, Dense<8>, ReLU, Dense<2>>;
+  static Net source{Seed{5}}, target{Seed{6}};
+  static constexpr std::string_view names[] = {"fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"};
+  static std::byte file[1024];
+  const auto x = Matrix<float, 2, 4>::filled(0.5f);
+  bool saved = false;
+  LoadResult named, unnamed;
+  std::size_t count = 0;
+  {
+    alloc::Scope scope;
+    saved = save(source, file, x, names);
+    const std::size_t size = saved_size_named<Net, 2>(names);
+    named = load(target, std::span<const std::byte>(file, size), LoadOptions{.names = names});
+    unnamed = load(target, std::span<const std::byte>(file, size));  // missing: lists both sides
+    (void)to_string(unnamed);
+    count = alloc::count();
+  }
+  CHECK(saved);
+  CHECK(named.tested_samples == 2);
+  CHECK(unnamed.status == LoadStatus::missing_tensor);
   CHECK(target == source);
   CHECK(count == 0);
 }

@@ -32,7 +32,13 @@ import json
 import struct
 import sys
 
-import torch
+try:
+    import torch
+except ImportError:
+    if __name__ != "__main__":
+        raise
+    print("skipped: PyTorch is not installed (Debian: apt-get install python3-torch)")
+    sys.exit(77)
 
 
 class CausalConv1d(torch.nn.Conv1d):

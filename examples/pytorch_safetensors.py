@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch <-> ctnn weight files, with PyTorch only (safetensors written with struct + json).
+"""PyTorch <-> ctnn weight files for the built-in fixture models (a user's own model:
+ctnn_export.py). Safetensors written and read with ctnn_export.py (struct + json).
 
   pytorch_safetensors.py export MODEL OUT.safetensors [OUT_io.txt]
       Builds MODEL from seed 0 and writes its weights (names as torch's state_dict, metadata
@@ -40,8 +41,7 @@
       models within 1e-5 * max(1, |expected|).
 Exit 77 (skipped) where torch is not installed.
 """
-import json
-import struct
+import os
 import sys
 
 try:
@@ -49,6 +49,9 @@ try:
 except ImportError:
     print("skipped: PyTorch is not installed (Debian: apt-get install python3-torch)")
     sys.exit(77)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ctnn_export  # noqa: E402  (the safetensors writer and reader)
 
 
 class CausalConv1d(torch.nn.Conv1d):
@@ -145,8 +148,8 @@ def write_model(path, m, x, architecture):
         y = m(x)
     tensors = {k: v.clone() for k, v in m.state_dict().items()}
     tensors["ctnn.test_input"], tensors["ctnn.test_output"] = x, y
-    write_safetensors(path, tensors, {"ctnn.architecture": architecture,
-                                      "torch": torch.__version__})
+    ctnn_export.write_safetensors(path, list(tensors.items()),
+                                  {"ctnn.architecture": architecture, "torch": torch.__version__})
 
 
 def train(name, initial_path, trained_path):
@@ -166,37 +169,6 @@ def train(name, initial_path, trained_path):
     write_model(trained_path, m, x, architecture)
 
 
-def write_safetensors(path, tensors, metadata):
-    header = {"__metadata__": metadata}
-    offset, blobs = 0, []
-    for name, t in tensors.items():
-        data = t.detach().contiguous().to(torch.float32).numpy().tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-(8 + len(text)) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        raw = f.read()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
-    data = raw[8 + n:]
-    metadata = header.pop("__metadata__", {})
-    tensors = {}
-    for name, info in header.items():
-        begin, end = info["data_offsets"]
-        fmt = {"F32": "f", "F64": "d"}[info["dtype"]]
-        values = struct.unpack("<%d%s" % ((end - begin) // struct.calcsize(fmt), fmt), data[begin:end])
-        tensors[name] = torch.tensor(values, dtype=torch.float32).reshape(info["shape"])
-    return tensors, metadata
-
-
 # ctnn's names for the tensors of a model that is not an nn.Sequential, in the model's terms.
 CTNN_NAMES = {
     "amp": {"0.0.weight_ih_l0": "rec.weight_ih_l0", "0.0.weight_hh_l0": "rec.weight_hh_l0",
@@ -213,7 +185,7 @@ def check(path):
     compares outputs: feed-forward models within 1e-6 relative; recurrent ones, whose float sums
     run in another order over many frames, within 1e-5 * max(1, |expected|), as ctnn's load checks
     torch's files."""
-    tensors, metadata = read_safetensors(path)
+    tensors, metadata = ctnn_export.read(path)
     name = [k for k, v in MODELS.items() if v[0] == metadata.get("ctnn.architecture")]
     if not name:
         print("no torch model for architecture %r" % metadata.get("ctnn.architecture"))
@@ -253,8 +225,9 @@ def main():
             y = m(x)
         tensors = dict(m.state_dict())
         tensors["ctnn.test_input"], tensors["ctnn.test_output"] = x, y
-        write_safetensors(sys.argv[3], tensors, {"ctnn.architecture": architecture,
-                                                 "torch": torch.__version__})
+        ctnn_export.write_safetensors(sys.argv[3], list(tensors.items()),
+                                      {"ctnn.architecture": architecture,
+                                       "torch": torch.__version__})
         if len(sys.argv) > 4:
             with open(sys.argv[4], "w") as f:
                 f.write("# torch %s: %d rows of inputs then outputs (float32, 9 digits)\n"

@@ -25,6 +25,7 @@ Each model is built from seed 0 by its function (usable as ctnn_export.py user_m
 Exit 77 (skipped) where torch is not installed.
 """
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -34,7 +35,8 @@ except ImportError:
     print("skipped: PyTorch is not installed (Debian: apt-get install python3-torch)")
     sys.exit(77)
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 import ctnn_export  # noqa: E402
 
 
@@ -125,6 +127,17 @@ def check(directory):
                 torch.allclose(new[k].double(), old[k].double(), rtol=1e-6, atol=1e-7) for k in new)
             print("%s: %s" % (name, "as committed" if same else "DIFFERS from the committed file"))
             failures += not same
+        # The command line on a MODULE:FUNCTION gives the same file as the function.
+        cli = os.path.join(tmp, "cli.safetensors")
+        subprocess.run([sys.executable, os.path.join(HERE, "ctnn_export.py"), "user_models:audio",
+                        cli, "--input-shape", "32,1"], check=True, cwd=HERE)
+        same = ctnn_export.read(cli)[0].keys() == ctnn_export.read(
+            os.path.join(tmp, "export_audio.safetensors"))[0].keys() and all(
+            torch.equal(a, b) for a, b in zip(
+                ctnn_export.read(cli)[0].values(),
+                ctnn_export.read(os.path.join(tmp, "export_audio.safetensors"))[0].values()))
+        print("command line user_models:audio: %s" % ("the same file" if same else "ANOTHER file"))
+        failures += not same
     # Back into torch: a fresh model with other weights gets the file's, strictly.
     torch.manual_seed(1)
     m = Audio()

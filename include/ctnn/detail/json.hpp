@@ -112,8 +112,10 @@ struct json_cursor {
     return v;
   }
   /// Consumes one multi-byte UTF-8 sequence at `at` (RFC 3629: shortest form, no surrogates, at
-  /// most U+10FFFF); false, with `at` on the first bad byte, if it is not one.
+  /// most U+10FFFF); false, with `at` on its first byte (where the reference reader reports it),
+  /// if it is not one.
   constexpr bool utf8_sequence() {
+    const std::size_t start = at;
     const auto lead = static_cast<unsigned char>(text[at]);
     int more = 0;
     unsigned low = 0x80, high = 0xBF;  // the range of the second byte
@@ -133,7 +135,10 @@ struct json_cursor {
     ++at;
     for (int k = 0; k < more; ++k, ++at) {
       const auto b = static_cast<unsigned char>(peek());
-      if (done() || b < (k == 0 ? low : 0x80) || b > (k == 0 ? high : 0xBF)) return false;
+      if (done() || b < (k == 0 ? low : 0x80) || b > (k == 0 ? high : 0xBF)) {
+        at = start;
+        return false;
+      }
     }
     return true;
   }

@@ -10,6 +10,7 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/io/embedded.hpp>
 
+#include "fixtures/export_classifier_f16.hpp"
 #include "fixtures/reference_tanh_mlp.hpp"
 #include "fixtures/torch_tanh_mlp.hpp"
 #include "xor_training.hpp"
@@ -345,4 +346,22 @@ static_assert(net.layer<1>().weights(1, 0) == float(torch_tanh_mlp::t0.values[1]
 // tensors are matched by name, so the network is the same.
 constexpr TorchMlp sorted = embedded_network<TorchMlp>(reference_tanh_mlp::weights);
 static_assert(sorted == net);
+
+// A half-precision file (examples/user_models.py's classifier, F16): the generator widens the
+// values exactly, and the network gives torch's float32 outputs within the F16 tolerance (4e-3).
+using Classifier = Network<Input<4>, Dense<16>, ReLU, Dense<3>, Softmax>;
+constexpr Classifier half = embedded_network<Classifier>(export_classifier_f16::weights);
+constexpr bool half_reproduces_torch() {
+  for (std::size_t r = 0; r < 8; ++r) {
+    const auto& x = export_classifier_f16::test_inputs[r];
+    const auto y =
+        half.forward(Vector<float, 4>{{float(x[0]), float(x[1]), float(x[2]), float(x[3])}});
+    for (std::size_t j = 0; j < 3; ++j) {
+      const double d = double(y[j]) - export_classifier_f16::test_outputs[r][j];
+      if (d > 4e-3 || d < -4e-3) return false;
+    }
+  }
+  return true;
+}
+static_assert(half_reproduces_torch());
 }  // namespace embedded

@@ -1141,9 +1141,10 @@ LoadResult load_checked(Net& net, std::span<const std::byte> bytes, Net* scratch
     first = false;
     std::string_view key;
     bool escaped;
-    if (!c.string(key, escaped) || !c.take(':')) return json_error_at();
+    if (!c.string(key, escaped)) return json_error_at();
+    r.set_tensor(key);
+    if (!c.take(':')) return json_error_at();
     if (json_string_equals(key, escaped, "__metadata__")) {
-      r.set_tensor(key);
       if (seen_metadata) return fail(LoadStatus::duplicate_key);
       seen_metadata = true;
       if (!c.take('{')) return json_error_at();

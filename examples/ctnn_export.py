@@ -14,7 +14,8 @@ export walks the model's modules in order (an nn.Sequential's, or a module's chi
 order they were assigned; nested containers are walked too) and maps each to ctnn's layer:
     nn.Linear          Dense<out> on features, Linear<out> (every frame) on sequences
     nn.LSTM, nn.GRU    LSTM<H>, GRU<H>, one per layer of num_layers (batch_first, one direction)
-    CausalConv1d       Conv1D<filters, kernel> (below; or any nn.Conv1d with ctnn_causal = True)
+    CausalConv1d       Conv1D<filters, kernel, dilation> (below; or any nn.Conv1d with
+                       ctnn_causal = True)
     nn.ReLU, nn.Tanh, nn.Sigmoid, nn.Softmax (last dim), nn.Identity, nn.Flatten
     nn.Dropout         nothing (inference is the identity)
     LastFrame          LastFrame (below; or any module with ctnn_layer = "LastFrame")
@@ -43,11 +44,13 @@ except ImportError:
 
 class CausalConv1d(torch.nn.Conv1d):
     """ctnn's Conv1D as a torch module: samples are (time, channels), frames oldest first, zeros
-    before the first frame (the output has as many frames as the input)."""
+    before the first frame (the output has as many frames as the input); dilation as nn.Conv1d's
+    (WaveNet's dilated convolution)."""
     ctnn_causal = True
 
     def forward(self, x):
-        x = torch.nn.functional.pad(x.transpose(1, 2), (self.kernel_size[0] - 1, 0))
+        pad = (self.kernel_size[0] - 1) * self.dilation[0]
+        x = torch.nn.functional.pad(x.transpose(1, 2), (pad, 0))
         return super().forward(x).transpose(1, 2)
 
 
@@ -120,13 +123,13 @@ def plan(model, input_shape):
             if not getattr(m, "ctnn_causal", False):
                 raise ExportError("%s: nn.Conv1d pads both sides or none; ctnn's Conv1D is causal "
                                   "on (time, channels) samples: use ctnn_export.CausalConv1d" % where)
-            if m.stride != (1,) or m.dilation != (1,) or m.groups != 1 or m.padding != (0,):
-                raise ExportError("%s: stride, dilation, groups and padding must be the defaults"
-                                  % where)
+            if m.stride != (1,) or m.groups != 1 or m.padding != (0,):
+                raise ExportError("%s: stride, groups and padding must be the defaults" % where)
             if not sequence or shape[-1] != m.in_channels:
                 raise ExportError("%s takes (time, %d) samples, gets %r" % (where, m.in_channels, shape))
             bias = m.bias if m.bias is not None else torch.zeros(m.out_channels, dtype=m.weight.dtype)
-            layers.append(("Conv1D<%d, %d>" % (m.out_channels, m.kernel_size[0]),
+            dilation = ", %d" % m.dilation[0] if m.dilation[0] > 1 else ""
+            layers.append(("Conv1D<%d, %d%s>" % (m.out_channels, m.kernel_size[0], dilation),
                            [("weight", key + "weight", m.weight),
                             ("bias", key + "bias" if m.bias is not None else None, bias)]))
             shape = (shape[0], m.out_channels)

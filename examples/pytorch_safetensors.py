@@ -54,13 +54,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ctnn_export  # noqa: E402  (the safetensors writer and reader)
 
 
-class CausalConv1d(torch.nn.Conv1d):
-    """ctnn's Conv1D: samples are (time, channels), frames oldest first; zeros before the first
-    frame, so the output has as many frames as the input. Weights (filters, channels, kernel)."""
-
-    def forward(self, x):
-        x = torch.nn.functional.pad(x.transpose(1, 2), (self.kernel_size[0] - 1, 0))
-        return super().forward(x).transpose(1, 2)
+CausalConv1d = ctnn_export.CausalConv1d  # ctnn's Conv1D: (time, channels), zeros before
 
 
 class LSTM(torch.nn.LSTM):
@@ -83,11 +77,7 @@ class GRU(torch.nn.GRU):
         return super().forward(x)[0]
 
 
-class LastFrame(torch.nn.Module):
-    """ctnn's LastFrame: output[:, -1, :]."""
-
-    def forward(self, x):
-        return x[:, -1, :]
+LastFrame = ctnn_export.LastFrame  # output[:, -1, :]
 
 
 class RecLin(torch.nn.Module):

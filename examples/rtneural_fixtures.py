@@ -6,7 +6,7 @@ computes for test inputs: the fixtures of tests/test_safetensors.cpp.
 
 RTNEURAL_PYTHON_DIR: RTNeural's python/ directory (its model_utils.py save_model writes the JSON;
 RTNeural is BSD-3, used from its checkout, not copied here). Needs tensorflow-cpu (Keras) and
-numpy from PyPI. Writes OUT_DIR/rtneural_{dense,gru,lstm}.json (RTNeural's files),
+numpy from PyPI. Writes OUT_DIR/rtneural_{dense,gru,lstm,dilated}.json (RTNeural's files),
 rtneural_*_io.json (inputs and Keras's outputs) and, through rtneural_to_safetensors.py,
 rtneural_*.safetensors. Models (weights and biases random normal from seed 0):
   dense  Input(4), Dense(8, tanh), Dense(8, relu), Dense(3, softmax)
@@ -15,6 +15,9 @@ rtneural_*.safetensors. Models (weights and biases random normal from seed 0):
          -> Network<Input<32, 1>, Conv1D<4, 3>, Tanh, GRU<8>, Linear<1>>
   lstm   Input((None, 1)), LSTM(8), Dense(1) (a guitar-amp model), 4 x 32 frames
          -> Network<Input<32, 1>, LSTM<8>, Linear<1>>
+  dilated  Input((None, 1)), Conv1D(4, 3, causal, dilation 2, tanh), Conv1D(4, 2, causal,
+         dilation 4, tanh), Dense(1), 4 x 32 frames
+         -> Network<Input<32, 1>, Conv1D<4, 3, 2>, Tanh, Conv1D<4, 2, 4>, Tanh, Linear<1>>
 """
 import json
 import os
@@ -48,6 +51,11 @@ def main():
         "lstm": (keras.Sequential([keras.layers.InputLayer((None, 1)),
                                    keras.layers.LSTM(8, **rec),
                                    keras.layers.Dense(1, **init)]), (4, 32, 1)),
+        "dilated": (keras.Sequential([
+            keras.layers.InputLayer((None, 1)),
+            keras.layers.Conv1D(4, 3, padding="causal", dilation_rate=2, activation="tanh", **init),
+            keras.layers.Conv1D(4, 2, padding="causal", dilation_rate=4, activation="tanh", **init),
+            keras.layers.Dense(1, **init)]), (4, 32, 1)),
     }
     rng = np.random.default_rng(0)
     here = os.path.dirname(os.path.abspath(__file__))

@@ -9,7 +9,7 @@ so ctnn::load checks it against the network's type like any ctnn file (a layer m
 architecture_mismatch; other sizes, wrong_shape). The ctnn type is printed. Layers:
     dense, time-distributed-dense   Dense<N> on features, Linear<N> on sequences (every frame);
                                     its "activation" becomes the next layer
-    conv1d                          Conv1D<filters, kernel> (Keras padding="causal"; dilation 1,
+    conv1d                          Conv1D<filters, kernel, dilation> (Keras padding="causal",
                                     groups 1), then its activation
     gru                             GRU<H> (Keras reset_after=True, TF2's default: PyTorch's cell;
                                     Keras's gate order z, r, h reordered to r, z, n)
@@ -98,10 +98,10 @@ def convert(model, time=None):
             shape = shape[:-1] + (out,)
             layers += activation(where, layer.get("activation"))
         elif kind == "conv1d":
-            k = layer["kernel_size"][-1]
-            if layer["dilation"][-1] != 1 or layer.get("groups", 1) != 1:
-                raise Refused("%s: dilation %r, groups %r: ctnn's Conv1D has dilation 1 and one "
-                              "group" % (where, layer["dilation"][-1], layer.get("groups", 1)))
+            k, dilation = layer["kernel_size"][-1], layer["dilation"][-1]
+            if layer.get("groups", 1) != 1:
+                raise Refused("%s: groups %r: ctnn's Conv1D has one group"
+                              % (where, layer.get("groups", 1)))
             if not sequence:
                 raise Refused("%s needs sequences (in_shape [null, time, channels])" % where)
             kernel = w[0]  # [kernel][in][out] -> torch [out][in][kernel], tap K-1 the newest frame
@@ -111,7 +111,8 @@ def convert(model, time=None):
             weight = [[[kernel[t][c][f] for t in range(k)] for c in range(shape[-1])]
                       for f in range(out)]
             bias = w[1] if len(w) > 1 else [0.0] * out
-            layers.append(("Conv1D<%d, %d>" % (out, k), [("weight", weight), ("bias", bias)]))
+            spelled = "Conv1D<%d, %d%s>" % (out, k, ", %d" % dilation if dilation > 1 else "")
+            layers.append((spelled, [("weight", weight), ("bias", bias)]))
             shape = (shape[0], out)
             layers += activation(where, layer.get("activation"))
         elif kind in ("gru", "lstm"):

@@ -2,7 +2,7 @@
 """Three models written as PyTorch users write them, exported with ctnn_export.py: the fixtures
 that tests/test_safetensors.cpp loads, and the exporter's own checks.
 
-  user_models.py fixtures DIR   writes DIR/export_{classifier,regressor_f64,audio}.safetensors and
+  user_models.py fixtures DIR   writes DIR/export_{classifier,regressor_f64,audio,dilated}.safetensors and
                                 export_classifier_{f16,bf16}.safetensors (the same weights
                                 narrowed; test outputs still float32's)
   user_models.py check DIR      exports the models again and compares every tensor with DIR's
@@ -22,6 +22,10 @@ Each model is built from seed 0 by its function (usable as ctnn_export.py user_m
   audio          conv CausalConv1d(1, 4, 3), act Tanh, rec GRU(4, 8, num_layers=2), out
                  Linear(8, 1) on every frame -> Network<Input<32, 1>, Conv1D<4, 3>, Tanh, GRU<8>,
                  GRU<8>, Linear<1>>
+  dilated        nn.Sequential(CausalConv1d(1, 4, 2), Tanh, CausalConv1d(4, 4, 2, dilation=2), Tanh,
+                 CausalConv1d(4, 4, 2, dilation=4), Tanh, Linear(4, 1)) (a small WaveNet stack)
+                 -> Network<Input<64, 1>, Conv1D<4, 2>, Tanh, Conv1D<4, 2, 2>, Tanh,
+                 Conv1D<4, 2, 4>, Tanh, Linear<1>>
 Exit 77 (skipped) where torch is not installed.
 """
 import os
@@ -82,11 +86,20 @@ def audio():
     return Audio()
 
 
+def dilated():
+    torch.manual_seed(0)
+    conv = ctnn_export.CausalConv1d
+    return torch.nn.Sequential(conv(1, 4, 2), torch.nn.Tanh(), conv(4, 4, 2, dilation=2),
+                               torch.nn.Tanh(), conv(4, 4, 2, dilation=4), torch.nn.Tanh(),
+                               torch.nn.Linear(4, 1))
+
+
 MODELS = [("export_classifier", classifier, (4,), None),
           ("export_regressor_f64", regressor_f64, (3,), None),
           ("export_audio", audio, (32, 1), None),
           ("export_classifier_f16", classifier, (4,), "F16"),
-          ("export_classifier_bf16", classifier, (4,), "BF16")]
+          ("export_classifier_bf16", classifier, (4,), "BF16"),
+          ("export_dilated", dilated, (64, 1), None)]
 
 
 def write_all(directory):

@@ -113,6 +113,9 @@ TEST_CASE("layer laws: Conv1D and Flatten", "[laws]") {
   check<Conv1D<2, 4>, Sequence<3, 2>>();   // kernel longer than the sequence
   check<Conv1D<16, 2>, Sequence<8, 1>>();  // one input channel, a vector of filters
   check<Conv1D<5, 3>, Sequence<6, 2>, 1>();
+  check<Conv1D<3, 3, 2>, Sequence<9, 2>>();  // dilated: taps 2 frames apart
+  check<Conv1D<2, 2, 4>, Sequence<3, 2>>();  // the dilation reaches past the sequence
+  check<Conv1D<4, 3, 3>, Sequence<8, 1>, 1>();
   check<Flatten, Sequence<4, 3>>();
 }
 

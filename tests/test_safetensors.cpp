@@ -27,6 +27,8 @@ static_assert(architecture<Small> == "Input<2> Dense<3> Tanh Dense<1>");
 static_assert(architecture<Conv> == "Input<8, 2> Conv1D<3, 2> ReLU Flatten Dense<2>");
 static_assert(architecture<Network<Input<4>, Dense<4, 8>, ReLU, Dense<8, 3>>> ==
               "Input<4> Dense<8> ReLU Dense<3>");  // canonical: the written In is implied
+static_assert(architecture<Network<Input<40, 2>, Conv1D<3, 3, 1>, Conv1D<1, 2, 8>>> ==
+              "Input<40, 2> Conv1D<3, 3> Conv1D<1, 2, 8>");  // dilation 1 is not spelled
 static_assert(architecture_hash<Small> != architecture_hash<Conv>);
 static_assert(manifest<Small>.size() == 4);
 static_assert(manifest<Small>[2].name() == "2.weight");  // PyTorch's nn.Sequential index
@@ -717,6 +719,36 @@ TEST_CASE("Files of users' own models (examples/ctnn_export.py) load and give to
   CHECK(r.tested_samples == 8);
 }
 
+TEST_CASE("A dilated convolution stack from PyTorch gives torch's outputs, and streams", "[io]") {
+  // examples/user_models.py's dilated model: nn.Conv1d(dilation=2, 4) padded on the left.
+  const auto f = read_file(std::string(CTNN_FIXTURES_DIR) + "/export_dilated.safetensors");
+  static Network<Input<64, 1>, Conv1D<4, 2>, Tanh, Conv1D<4, 2, 2>, Tanh, Conv1D<4, 2, 4>, Tanh,
+                 Linear<1>>
+      whole{Seed{1}};
+  LoadResult r = load(whole, f, LoadOptions{.test_tolerance = 1e-6f});
+  INFO(to_string(r).c_str());
+  REQUIRE(r.ok());
+  CHECK(r.tested_samples == 8);
+  // The same file into the plugin's streaming network (one frame per call): every frame as the
+  // whole-sequence network gives it.
+  static Network<Input<1, 1>, Conv1D<4, 2>, Tanh, Conv1D<4, 2, 2>, Tanh, Conv1D<4, 2, 4>, Tanh,
+                 Linear<1>>
+      frame;
+  r = load(frame, f);
+  REQUIRE(r.ok());
+  CHECK(r.other_sequence_length);
+  Vector<float, 64> x;
+  for (std::size_t t = 0; t < 64; ++t) x[t] = std::sin(0.37f * float(t * t % 29));
+  const auto expected = whole.forward(x);
+  for (std::size_t t = 0; t < 64; ++t)
+    CHECK(frame.stream(Vector<float, 1>::filled(x[t]))[0] == Approx(expected[t]).margin(1e-6));
+  // A dilation the file does not have is another architecture.
+  static Network<Input<64, 1>, Conv1D<4, 2>, Tanh, Conv1D<4, 2, 2>, Tanh, Conv1D<4, 2, 8>, Tanh,
+                 Linear<1>>
+      other;
+  CHECK(load(other, f).status == LoadStatus::architecture_mismatch);
+}
+
 TEST_CASE("F16 and BF16 files: the test tolerance follows the dtype, and the message names it",
           "[io]") {
   // The classifier's weights and test vectors narrowed to F16 / BF16 (the outputs computed in
@@ -788,6 +820,13 @@ TEST_CASE("RTNeural's model files (Keras, converted) load and give Keras's outpu
   static Network<Input<32, 1>, LSTM<8>, Linear<1>> lstm{Seed{3}};
   r = load(lstm, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_lstm.safetensors"),
            LoadOptions{.test_tolerance = 1e-5f});
+  INFO(to_string(r).c_str());
+  CHECK(r.ok());
+  CHECK(r.tested_samples == 4);
+  // Keras's dilated causal convolutions (dilation_rate 2 and 4).
+  static Network<Input<32, 1>, Conv1D<4, 3, 2>, Tanh, Conv1D<4, 2, 4>, Tanh, Linear<1>> dilated;
+  r = load(dilated, read_file(std::string(CTNN_FIXTURES_DIR) + "/rtneural_dilated.safetensors"),
+           LoadOptions{.test_tolerance = 1e-6f});
   INFO(to_string(r).c_str());
   CHECK(r.ok());
   CHECK(r.tested_samples == 4);

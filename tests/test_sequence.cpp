@@ -24,17 +24,18 @@ M noise_matrix(std::size_t salt, double scale = 1.0) {
   return m;
 }
 
-// y[t, f] = b[f] + sum_k sum_c x[t - (K-1) + k, c] w[(k*C + c)*F + f], zero frames before t = 0:
+// y[t, f] = b[f] + sum_k sum_c x[t - (K-1-k) D, c] w[(k*C + c)*F + f], zero frames before t = 0:
 // the formula of layers/conv1d.hpp written as plain loops in double.
 std::vector<double> reference_conv(const std::vector<double>& x, std::size_t time, std::size_t c,
                                    const std::vector<double>& w, const std::vector<double>& b,
-                                   std::size_t filters, std::size_t kernel) {
+                                   std::size_t filters, std::size_t kernel,
+                                   std::size_t dilation = 1) {
   std::vector<double> y(time * filters);
   for (std::size_t t = 0; t < time; ++t)
     for (std::size_t f = 0; f < filters; ++f) {
       double sum = b[f];
       for (std::size_t k = 0; k < kernel; ++k) {
-        const long s = long(t) - long(kernel - 1) + long(k);
+        const long s = long(t) - long((kernel - 1 - k) * dilation);
         if (s < 0) continue;
         for (std::size_t ch = 0; ch < c; ++ch)
           sum += x[std::size_t(s) * c + ch] * w[(k * c + ch) * filters + f];
@@ -70,6 +71,52 @@ TEST_CASE("Conv1D -> Tanh -> Conv1D -> Flatten -> Dense matches plain loops", "[
     const auto out = ref::gemm(h2, as_vector(d.weights), 1, 20, 4);
     for (std::size_t j = 0; j < 4; ++j)
       CHECK(y(b, j) == Approx(out[j] + d.bias[j]).margin(2e-6).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("Dilated convolutions (WaveNet's 1, 2, 4, 8) match plain loops, streamed too",
+          "[sequence]") {
+  using Net = Network<Input<40, 2>, Conv1D<3, 3, 1>, Tanh, Conv1D<3, 2, 2>, Tanh, Conv1D<3, 3, 4>,
+                      Tanh, Conv1D<1, 2, 8>>;
+  const Net net{Seed{6}};
+  const auto x = noise_matrix<Matrix<float, 2, 80>>(4);
+  const auto y = net.forward(x);
+  for (std::size_t b = 0; b < 2; ++b) {
+    std::vector<double> h(x.begin() + b * 80, x.begin() + (b + 1) * 80);
+    const auto conv = [&](const auto& layer, std::size_t c, std::size_t f, std::size_t k,
+                          std::size_t d, bool tanh) {
+      h = reference_conv(h, 40, c, as_vector(layer.weights), as_vector(layer.bias), f, k, d);
+      if (tanh)
+        for (double& v : h) v = std::tanh(v);
+    };
+    conv(net.layer<1>(), 2, 3, 3, 1, true);
+    conv(net.layer<3>(), 3, 3, 2, 2, true);
+    conv(net.layer<5>(), 3, 3, 3, 4, true);
+    conv(net.layer<7>(), 3, 1, 2, 8, false);
+    for (std::size_t t = 0; t < 40; ++t) CHECK(y(b, t) == Approx(h[t]).margin(2e-6));
+  }
+  // The same layers on 1 frame and on 3 frames per call (3 does not divide the spans 4, 16, 8).
+  using Frame = Network<Input<1, 2>, Conv1D<3, 3, 1>, Tanh, Conv1D<3, 2, 2>, Tanh, Conv1D<3, 3, 4>,
+                        Tanh, Conv1D<1, 2, 8>>;
+  using Block = Network<Input<5, 2>, Conv1D<3, 3, 1>, Tanh, Conv1D<3, 2, 2>, Tanh, Conv1D<3, 3, 4>,
+                        Tanh, Conv1D<1, 2, 8>>;
+  static Frame frame;
+  static Block block;
+  copy_parameters(net, frame);
+  copy_parameters(net, block);
+  for (int pass = 0; pass < 2; ++pass) {
+    frame.reset();
+    block.reset();
+    for (std::size_t t = 0; t < 40; ++t) {
+      const auto yf = frame.stream(Vector<float, 2>{{x[2 * t], x[2 * t + 1]}});
+      CHECK(yf[0] == Approx(y(0, t)).margin(1e-6));
+    }
+    for (std::size_t part = 0; part < 8; ++part) {
+      Vector<float, 10> xs;
+      for (std::size_t i = 0; i < 10; ++i) xs[i] = x[10 * part + i];
+      const auto yb = block.stream(xs);
+      for (std::size_t t = 0; t < 5; ++t) CHECK(yb[t] == Approx(y(0, 5 * part + t)).margin(1e-6));
+    }
   }
 }
 

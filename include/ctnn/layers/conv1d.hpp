@@ -1,14 +1,15 @@
 /// @file layers/conv1d.hpp
-/// `ctnn::Conv1D<Filters, Kernel>`: a causal convolution over time, and `ctnn::Flatten`, which
-/// turns a sequence into features for a Dense layer.
+/// `ctnn::Conv1D<Filters, Kernel, Dilation = 1>`: a causal (dilated) convolution over time, and
+/// `ctnn::Flatten`, which turns a sequence into features for a Dense layer.
 ///
 /// On a sample of shape Sequence<Time, C> (frame t = x[t, 0..C)), with W of shape (Kernel*C,
-/// Filters) (row k*C + c: tap k of input channel c; tap Kernel-1 is the current frame) and b of
-/// shape (1, Filters), the output of shape Sequence<Time, Filters> is
-///     y[t, f] = b[f] + sum_{k < Kernel} sum_{c < C} x[t - (Kernel-1) + k, c] W[k*C + c, f]
-/// where frames before t = 0 are zero in forward (each sample is an independent sequence), and
-/// are the stream's past frames in stream() (the layer's state: the last Kernel-1 input frames).
-/// So a sequence fed in parts, down to one frame per call, gives what forward gives on the whole.
+/// Filters) (row k*C + c: tap k of input channel c; tap Kernel-1 is the current frame), b of
+/// shape (1, Filters) and D = Dilation, the output of shape Sequence<Time, Filters> is
+///     y[t, f] = b[f] + sum_{k < Kernel} sum_{c < C} x[t - (Kernel-1-k) D, c] W[k*C + c, f]
+/// (PyTorch's nn.Conv1d(dilation=D) with (Kernel-1) D frames of left padding), where frames before
+/// t = 0 are zero in forward (each sample is an independent sequence), and are the stream's past
+/// frames in stream() (the layer's state: the last (Kernel-1) D input frames, a ring). So a
+/// sequence fed in parts, down to one frame per call, gives what forward gives on the whole.
 ///
 /// Training unfolds each batch into U of shape (B*Time, Kernel*C) (U[b*Time + t, k*C + c] = the
 /// frame term above; its training cache), so that Y = U W + 1 b, dW = U^T G, db = 1^T G and
@@ -32,8 +33,9 @@ namespace ctnn {
 template <class T, std::size_t C, std::size_t Filters, std::size_t Kernel>
 using Conv1DParameters = WeightAndBias<T, Kernel * C, Filters>;
 
-/// The bound causal convolution over Time frames of C channels.
-template <class T, std::size_t Time, std::size_t C, std::size_t Filters, std::size_t Kernel>
+/// The bound causal convolution over Time frames of C channels, taps Dilation frames apart.
+template <class T, std::size_t Time, std::size_t C, std::size_t Filters, std::size_t Kernel,
+          std::size_t Dilation = 1>
 struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   /// The element type (float or double).
   using value_type = T;
@@ -45,8 +47,14 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   using parameters_type = Conv1DParameters<T, C, Filters, Kernel>;
   /// The layer's name in architecture strings, weight files and messages.
   static constexpr std::string_view kind = "Conv1D";
-  /// Spelled in an architecture string as Conv1D<Filters, Kernel>.
-  static constexpr std::array<std::size_t, 2> architecture_arguments{Filters, Kernel};
+  /// Spelled in an architecture string as Conv1D<Filters, Kernel>, or Conv1D<Filters, Kernel,
+  /// Dilation> when Dilation > 1 (files saved before dilation existed read the same).
+  static constexpr auto architecture_arguments = [] {
+    if constexpr (Dilation == 1)
+      return std::array<std::size_t, 2>{Filters, Kernel};
+    else
+      return std::array<std::size_t, 3>{Filters, Kernel, Dilation};
+  }();
   /// In weight files as PyTorch's nn.Conv1d: weight (Filters, C, Kernel), tap Kernel-1 the
   /// current frame (torch's cross-correlation with Kernel-1 frames of left padding); bias
   /// (Filters).
@@ -63,11 +71,15 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   static constexpr std::size_t output_size = Time * Filters;
   /// Values in one row of the unfolded input: Kernel x C.
   static constexpr std::size_t taps = Kernel * C;  // one row of the unfolded input
+  /// Frames before the current one that the taps reach: (Kernel-1) x Dilation.
+  static constexpr std::size_t span = (Kernel - 1) * Dilation;
 
-  /// The stream's last Kernel-1 input frames, oldest first (one unused frame when Kernel = 1).
+  /// The stream's last `span` input frames, a ring (one unused frame when span = 0).
   struct state_type {
-    /// The last Kernel-1 input frames, oldest first.
-    Matrix<T, 1, (Kernel > 1 ? Kernel - 1 : 1) * C> past;
+    /// The last `span` input frames: frame j back (1 <= j <= span) at (next - j) mod span.
+    Matrix<T, 1, (span > 0 ? span : 1) * C> past;
+    /// Where the next frame goes in the ring.
+    std::size_t next = 0;
   };
   /// The unfolded batch U and, in backward, dC/dU.
   template <std::size_t B>
@@ -88,7 +100,7 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   template <std::size_t B>
   constexpr void forward(const Matrix<T, B, Time * C>& x, Matrix<T, B, Time * Filters>& y) const {
     for (std::size_t b = 0; b < B; ++b)
-      convolve(nullptr, x.data() + b * Time * C, y.data() + b * Time * Filters);
+      convolve(x.data() + b * Time * C, y.data() + b * Time * Filters);
   }
 
   /// The training forward pass: unfold, then one product (kept for backward in `cache`).
@@ -100,10 +112,11 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
       const std::size_t b = row / Time, t = row % Time;
       for (std::size_t k = 0; k < Kernel; ++k) {
         T* out = u + row * taps + k * C;
-        if (t + k < Kernel - 1) {  // frame t + k - (Kernel-1) is before the sequence: zero
+        const std::size_t back = (Kernel - 1 - k) * Dilation;
+        if (t < back) {  // frame t - back is before the sequence: zero
           for (std::size_t ch = 0; ch < C; ++ch) out[ch] = T(0);
         } else {
-          const T* frame = x.data() + (b * Time + t + k - (Kernel - 1)) * C;
+          const T* frame = x.data() + (b * Time + t - back) * C;
           for (std::size_t ch = 0; ch < C; ++ch) out[ch] = frame[ch];
         }
       }
@@ -127,28 +140,36 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
       for (std::size_t row = 0; row < B * Time; ++row) {
         const std::size_t b = row / Time, t = row % Time;
         for (std::size_t k = 0; k < Kernel; ++k) {
-          if (t + k < Kernel - 1) continue;  // a zero frame before the sequence
-          T* frame = dx.data() + (b * Time + t + k - (Kernel - 1)) * C;
+          const std::size_t back = (Kernel - 1 - k) * Dilation;
+          if (t < back) continue;  // a zero frame before the sequence
+          T* frame = dx.data() + (b * Time + t - back) * C;
           for (std::size_t ch = 0; ch < C; ++ch) frame[ch] += du[row * taps + k * C + ch];
         }
       }
     }
   }
 
-  /// The next Time frames of one stream: the past frames come from the state, which then keeps
-  /// the last Kernel-1 frames seen.
+  /// The next Time frames of one stream: frames before x come from the state (a ring of the
+  /// last `span` frames), which each frame of x then enters. Frame by frame, so that a block of
+  /// frames costs what as many single frames cost, with no copy of the span.
   constexpr void stream(const Matrix<T, 1, Time * C>& x, Matrix<T, 1, Time * Filters>& y) {
-    convolve(state.past.data(), x.data(), y.data());
-    if constexpr (Kernel > 1) {
-      // Frame j of the new past is frame Time - (Kernel-1) + j of [past, x].
-      decltype(state.past) next;
-      for (std::size_t j = 0; j < Kernel - 1; ++j) {
-        const std::size_t at = Time + j;  // index into [past (Kernel-1 frames), x (Time frames)]
-        const T* frame =
-            at < Kernel - 1 ? state.past.data() + at * C : x.data() + (at - (Kernel - 1)) * C;
-        for (std::size_t ch = 0; ch < C; ++ch) next[j * C + ch] = frame[ch];
+    const T* w = this->weights.data();
+    for (std::size_t t = 0; t < Time; ++t) {
+      T* out = y.data() + t * Filters;
+      for (std::size_t f = 0; f < Filters; ++f) out[f] = this->bias[f];
+      for (std::size_t k = 0; k < Kernel; ++k) {
+        const std::size_t back = (Kernel - 1 - k) * Dilation;
+        // In this block, or back - t frames before it: in the ring.
+        const T* frame = t >= back ? x.data() + (t - back) * C : ring_frame(back - t);
+        accumulate(frame, w + k * C * Filters, out);
       }
-      state.past = next;
+    }
+    if constexpr (span > 0) {  // the block's frames enter the ring, oldest first
+      const std::size_t first = Time > span ? Time - span : 0;
+      for (std::size_t t = first; t < Time; ++t) {
+        for (std::size_t ch = 0; ch < C; ++ch) state.past[state.next * C + ch] = x[t * C + ch];
+        state.next = state.next + 1 == span ? 0 : state.next + 1;
+      }
     }
   }
 
@@ -163,36 +184,42 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   }
 
  private:
-  /// One sequence x (Time frames) into y; `past` holds the Kernel-1 frames before x, or is null
-  /// for zeros.
-  constexpr void convolve(const T* past, const T* x, T* y) const {
+  /// One sequence x (Time frames) into y, zeros before its first frame.
+  constexpr void convolve(const T* x, T* y) const {
     const T* w = this->weights.data();
     for (std::size_t t = 0; t < Time; ++t) {
       T* out = y + t * Filters;
       for (std::size_t f = 0; f < Filters; ++f) out[f] = this->bias[f];
       for (std::size_t k = 0; k < Kernel; ++k) {
-        const T* frame;
-        if (t + k >= Kernel - 1)
-          frame = x + (t + k - (Kernel - 1)) * C;
-        else if (past != nullptr)
-          frame = past + (t + k) * C;  // frame t + k - (Kernel-1) < 0 of the stream
-        else
-          continue;
-        for (std::size_t ch = 0; ch < C; ++ch) {
-          const T v = frame[ch];
-          const T* row = w + (k * C + ch) * Filters;
-          for (std::size_t f = 0; f < Filters; ++f) out[f] += v * row[f];
-        }
+        const std::size_t back = (Kernel - 1 - k) * Dilation;
+        if (t >= back) accumulate(x + (t - back) * C, w + k * C * Filters, out);
       }
+    }
+  }
+  /// The frame j (1 <= j <= span) frames before the next one, in the ring.
+  constexpr const T* ring_frame(std::size_t j) const {
+    if constexpr (span > 0)
+      return state.past.data() + (state.next + span - j) % span * C;
+    else
+      return state.past.data();  // unreachable: no tap reaches back
+  }
+  /// out += frame (C values) times the tap's rows of W (C x Filters).
+  static constexpr void accumulate(const T* frame, const T* tap, T* out) {
+    for (std::size_t ch = 0; ch < C; ++ch) {
+      const T v = frame[ch];
+      const T* row = tap + ch * Filters;
+      for (std::size_t f = 0; f < Filters; ++f) out[f] += v * row[f];
     }
   }
 };
 
-/// A causal convolution with Filters output channels and a kernel of Kernel frames, over a
-/// Sequence<Time, Channels> (Time and Channels from the layer before); keeps Time.
-template <std::size_t Filters, std::size_t Kernel>
+/// A causal convolution with Filters output channels and a kernel of Kernel frames, Dilation
+/// frames apart (WaveNet's dilated convolution; its receptive field (Kernel-1) Dilation + 1
+/// frames), over a Sequence<Time, Channels> (Time and Channels from the layer before); keeps Time.
+template <std::size_t Filters, std::size_t Kernel, std::size_t Dilation = 1>
 struct Conv1D {
-  static_assert(Filters > 0 && Kernel > 0, "ctnn::Conv1D<Filters, Kernel>: both must be positive");
+  static_assert(Filters > 0 && Kernel > 0 && Dilation > 0,
+                "ctnn::Conv1D<Filters, Kernel, Dilation>: all must be positive");
   /// What the layer accepts, for shape-error messages.
   using accepted = any_sequence;
   /// Whether the layer accepts the sample shape S of the layer before.
@@ -203,7 +230,7 @@ struct Conv1D {
   using output_shape = Sequence<S::time, Filters>;
   /// The bound layer for element type T and input shape S.
   template <class T, class S>
-  using layer = Conv1DLayer<T, S::time, S::channels, Filters, Kernel>;
+  using layer = Conv1DLayer<T, S::time, S::channels, Filters, Kernel, Dilation>;
 };
 
 /// The bound flatten layer: the same values, seen as S::size features.

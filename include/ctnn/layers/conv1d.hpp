@@ -153,16 +153,16 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
   /// last `span` frames), which each frame of x then enters. Frame by frame, so that a block of
   /// frames costs what as many single frames cost, with no copy of the span.
   constexpr void stream(const Matrix<T, 1, Time * C>& x, Matrix<T, 1, Time * Filters>& y) {
-    const T* w = this->weights.data();
+    Matrix<T, 1, taps> u;  // the frame's row of the unfolded input
     for (std::size_t t = 0; t < Time; ++t) {
-      T* out = y.data() + t * Filters;
-      for (std::size_t f = 0; f < Filters; ++f) out[f] = this->bias[f];
       for (std::size_t k = 0; k < Kernel; ++k) {
         const std::size_t back = (Kernel - 1 - k) * Dilation;
         // In this block, or back - t frames before it: in the ring.
         const T* frame = t >= back ? x.data() + (t - back) * C : ring_frame(back - t);
-        accumulate(frame, w + k * C * Filters, out);
+        for (std::size_t ch = 0; ch < C; ++ch) u[k * C + ch] = frame[ch];
       }
+      kernels::gemm<1, taps, Filters>(u.data(), this->weights.data(), this->bias.data(),
+                                      y.data() + t * Filters);
     }
     if constexpr (span > 0) {  // the block's frames enter the ring, oldest first
       const std::size_t first = Time > span ? Time - span : 0;
@@ -186,30 +186,23 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
  private:
   /// One sequence x (Time frames) into y, zeros before its first frame.
   constexpr void convolve(const T* x, T* y) const {
-    const T* w = this->weights.data();
+    Matrix<T, 1, taps> u;  // the frame's row of the unfolded input: one SIMD product per frame
     for (std::size_t t = 0; t < Time; ++t) {
-      T* out = y + t * Filters;
-      for (std::size_t f = 0; f < Filters; ++f) out[f] = this->bias[f];
       for (std::size_t k = 0; k < Kernel; ++k) {
         const std::size_t back = (Kernel - 1 - k) * Dilation;
-        if (t >= back) accumulate(x + (t - back) * C, w + k * C * Filters, out);
+        for (std::size_t ch = 0; ch < C; ++ch)
+          u[k * C + ch] = t >= back ? x[(t - back) * C + ch] : T(0);
       }
+      kernels::gemm<1, taps, Filters>(u.data(), this->weights.data(), this->bias.data(),
+                                      y + t * Filters);
     }
   }
   /// The frame j (1 <= j <= span) frames before the next one, in the ring.
   constexpr const T* ring_frame(std::size_t j) const {
     if constexpr (span > 0)
-      return state.past.data() + (state.next + span - j) % span * C;
+      return state.past.data() + (state.next >= j ? state.next - j : state.next + span - j) * C;
     else
       return state.past.data();  // unreachable: no tap reaches back
-  }
-  /// out += frame (C values) times the tap's rows of W (C x Filters).
-  static constexpr void accumulate(const T* frame, const T* tap, T* out) {
-    for (std::size_t ch = 0; ch < C; ++ch) {
-      const T v = frame[ch];
-      const T* row = tap + ch * Filters;
-      for (std::size_t f = 0; f < Filters; ++f) out[f] += v * row[f];
-    }
   }
 };
 

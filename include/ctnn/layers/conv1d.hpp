@@ -161,8 +161,7 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
         const T* frame = t >= back ? x.data() + (t - back) * C : ring_frame(back - t);
         for (std::size_t ch = 0; ch < C; ++ch) u[k * C + ch] = frame[ch];
       }
-      kernels::gemm<1, taps, Filters>(u.data(), this->weights.data(), this->bias.data(),
-                                      y.data() + t * Filters);
+      frame_product(u, y.data() + t * Filters);
     }
     if constexpr (span > 0) {  // the block's frames enter the ring, oldest first
       const std::size_t first = Time > span ? Time - span : 0;
@@ -193,9 +192,16 @@ struct Conv1DLayer : WithParameters<Conv1DParameters<T, C, Filters, Kernel>> {
         for (std::size_t ch = 0; ch < C; ++ch)
           u[k * C + ch] = t >= back ? x[(t - back) * C + ch] : T(0);
       }
-      kernels::gemm<1, taps, Filters>(u.data(), this->weights.data(), this->bias.data(),
-                                      y + t * Filters);
+      frame_product(u, y + t * Filters);
     }
+  }
+  /// out (Filters values, anywhere in a sequence) = u W + b: the SIMD product into a row of its
+  /// own (aligned and padded, as the kernels' output must be: writing straight into frame t of a
+  /// sequence gave wrong frames on aarch64), then copied out.
+  constexpr void frame_product(const Matrix<T, 1, taps>& u, T* out) const {
+    Matrix<T, 1, Filters> row;
+    kernels::gemm<1, taps, Filters>(u.data(), this->weights.data(), this->bias.data(), row.data());
+    for (std::size_t f = 0; f < Filters; ++f) out[f] = row[f];
   }
   /// The frame j (1 <= j <= span) frames before the next one, in the ring.
   constexpr const T* ring_frame(std::size_t j) const {
